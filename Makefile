@@ -1,0 +1,45 @@
+# The two commands in the README: `make run` (local server + CLI on the bundled samples) and
+# `make test` (the whole suite). Both set up .venv first (infra/setup.sh is idempotent and fast
+# when nothing changed). Other targets are conveniences for developers.
+PY := .venv/bin/python
+PORT ?= 3000
+export PYTHONPATH := shared
+
+.PHONY: setup run analyze-samples serve test lint eval bench openapi samples sam-validate clean
+
+setup:
+	@bash infra/setup.sh
+
+run: setup analyze-samples serve
+
+analyze-samples:
+	@mkdir -p build
+	$(PY) infra/cli.py analyze samples/ --out build/samples-results.jsonl
+
+serve:
+	$(PY) infra/cli.py serve --port $(PORT)
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+eval: setup
+	$(PY) infra/eval_white_background.py
+
+bench: setup
+	$(PY) infra/bench_white_background.py
+
+openapi: setup
+	$(PY) infra/gen_openapi.py
+
+samples: setup
+	$(PY) infra/datasets/gen_samples.py
+
+sam-validate: setup
+	.venv/bin/sam validate --lint --template template.yaml
+
+clean:
+	rm -rf build .aws-sam .pytest_cache .mypy_cache .ruff_cache
