@@ -101,6 +101,8 @@ def answer(
     try:
         if request.method not in ("POST", "PUT"):
             raise RequestError(ErrorCode.METHOD_NOT_ALLOWED, f"{request.method} is not supported; use POST.")
+        if request.parsed_body is not None:
+            return _answer_json(api, request.parsed_body, settings, fetch)
         body = request.body()
         content_type = request.content_type
         if content_type.startswith("image/") or content_type in RAW_IMAGE_CONTENT_TYPES:
@@ -112,12 +114,7 @@ def answer(
                 ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                 f"Content-Type {content_type!r} is not supported; send application/json or image/*.",
             )
-        payload = _parse_json(body)
-        if isinstance(payload, dict) and "inputs" in payload:
-            return _answer_aliyun(api, payload, settings)
-        if isinstance(payload, dict):
-            return _answer_native(api, payload, settings, fetch)
-        raise RequestError(ErrorCode.INVALID_REQUEST, "The JSON body must be an object.")
+        return _answer_json(api, _parse_json(body), settings, fetch)
     except ImageAuditError as error:
         _log_refusal(api, error)
         return error_response(error)
@@ -186,6 +183,14 @@ def decode_base64_image(text: Any, settings: Settings) -> bytes:
     if not data:
         raise RequestError(ErrorCode.EMPTY_IMAGE, "The image is empty.")
     return data
+
+
+def _answer_json(api: ApiSpec[Any, Any], payload: Any, settings: Settings, fetch: ImageFetcher | None) -> HttpResponse:
+    if isinstance(payload, dict) and "inputs" in payload:
+        return _answer_aliyun(api, payload, settings)
+    if isinstance(payload, dict):
+        return _answer_native(api, payload, settings, fetch)
+    raise RequestError(ErrorCode.INVALID_REQUEST, "The JSON body must be an object.")
 
 
 # --------------------------------------------------------------------------- native dialect

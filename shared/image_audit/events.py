@@ -37,6 +37,8 @@ class HttpRequest:
     query: Mapping[str, str]
     raw_body: str | bytes
     base64_encoded: bool = False
+    # A direct invocation's event is already the parsed JSON body; keep it instead of re-encoding.
+    parsed_body: Any = None
 
     def body(self) -> bytes:
         """The body as bytes; decoding happens here so a bad body becomes a typed 400, not a crash."""
@@ -95,8 +97,7 @@ def parse_event(event: Any) -> ApiCall | BucketCall:
         bucket_call = _bucket_call(event)
         if bucket_call is not None:
             return bucket_call
-    body = json.dumps(event, ensure_ascii=False).encode() if event is not None else b""
-    direct = HttpRequest("POST", "/", {"content-type": "application/json"}, {}, body)
+    direct = HttpRequest("POST", "/", {"content-type": "application/json"}, {}, b"", parsed_body=event)
     return ApiCall(direct, direct_response)
 
 

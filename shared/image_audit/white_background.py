@@ -37,9 +37,10 @@ from image_audit.imaging import DecodedImage
 
 VERSION = "white-background/1.0"
 
-# Reduced decoding: JPEG DCT scaling picks 1/2 for 800-1600 px images, 1/4 above. Edge statistics and
-# the product box need far fewer pixels than the original has.
-ANALYSIS_MAX_SIDE = 400
+# Reduced decoding: JPEG DCT scaling picks 1/4 for 960-1920 px images (1/2 for 480-960, 1/8 above).
+# Edge statistics, frames and the product box survive that: a 2 px frame still darkens the outer line
+# and the fill ratio keeps ~0.4 % precision, while the decode costs a fraction of a full one.
+ANALYSIS_MAX_SIDE = 240
 
 WHITE_EDGE_RATIO = 0.9  # an edge is white when this share of its band is white
 MIN_WHITE_EDGES = 3
@@ -60,14 +61,12 @@ def analyze_white_background(image: DecodedImage, options: WhiteBackgroundOption
     rgb = image.rgb
     height, width = rgb.shape[:2]
     band = min(max(1, math.ceil(options.margin * image.scale)), max(1, min(height, width) // 4))
-    darkest = rgb.min(axis=2)
+    # Channel-wise minimum; ndarray.min(axis=2) over a length-3 axis is ~20x slower.
+    darkest = np.minimum(np.minimum(rgb[:, :, 0], rgb[:, :, 1]), rgb[:, :, 2])
     white = darkest >= options.background_pixel - options.tolerance
-    exact = darkest >= options.background_pixel
     transparent = image.alpha is not None and bool((image.alpha < 16).any())
     if image.alpha is not None and not options.transparent_as_white:
-        see_through = image.alpha < 250
-        white &= ~see_through
-        exact &= ~see_through
+        white &= image.alpha >= 250
 
     band_slices = _edge_slices(height, width, band)
     edges: dict[Edge, EdgeStats] = {}
@@ -79,16 +78,15 @@ def analyze_white_background(image: DecodedImage, options: WhiteBackgroundOption
             median_rgb=_median_rgb(rgb[region]),
         )
         whites = darkest[region][edge_white]
-        edge_levels[name] = int(np.median(whites)) if whites.size else 0
+        edge_levels[name] = _median_u8(whites) if whites.size else 0
 
-    band_mask = np.zeros((height, width), dtype=bool)
-    for region in band_slices.values():
-        band_mask[region] = True
-    band_white = white & band_mask
-    white_ratio = float(band_white.sum() / band_mask.sum())
-    exact_white_share = float((exact & band_mask).sum() / max(1, band_white.sum()))
-    background_pixels = rgb[band_white] if band_white.sum() >= 0.05 * band_mask.sum() else rgb[band_mask]
-    background_rgb = _median_rgb(background_pixels)
+    band_white = _band_pixels(white, band)
+    band_rgb = _band_pixels(rgb, band)
+    white_count = int(np.count_nonzero(band_white))
+    white_ratio = white_count / band_white.size
+    exact = _band_pixels(darkest, band) >= options.background_pixel
+    exact_white_share = int(np.count_nonzero(exact & band_white)) / max(1, white_count)
+    background_rgb = _median_rgb(band_rgb[band_white] if white_count >= 0.05 * band_white.size else band_rgb)
 
     reasons: list[str] = []
     white_edges = [name for name in EDGES if edges[name].white_ratio >= WHITE_EDGE_RATIO]
@@ -105,7 +103,7 @@ def analyze_white_background(image: DecodedImage, options: WhiteBackgroundOption
     if frame_detected:
         reasons.append("a border or frame runs along the image edges")
 
-    product = _product_region(image, np.array(background_rgb, dtype=np.int16))
+    product = _product_region(image, background_rgb)
     checks = _amazon_checks(image, product, exact_white_share, not reasons, transparent) if options.preset else []
     return WhiteBackgroundResult(
         is_white=not reasons,
@@ -131,10 +129,28 @@ def _edge_slices(height: int, width: int, band: int) -> dict[Edge, tuple[slice, 
     }
 
 
+def _band_pixels(plane: np.ndarray, band: int) -> np.ndarray:
+    """Every pixel of the edge band once (corners are not counted twice), flattened."""
+    tail = plane.shape[2:]
+    return np.concatenate(
+        [
+            plane[:band].reshape(-1, *tail),
+            plane[-band:].reshape(-1, *tail),
+            plane[band:-band, :band].reshape(-1, *tail),
+            plane[band:-band, -band:].reshape(-1, *tail),
+        ]
+    )
+
+
+def _median_u8(values: np.ndarray) -> int:
+    """Median of uint8 values by histogram: a fraction of np.median's cost on small arrays."""
+    cumulative = np.cumsum(np.bincount(values.ravel(), minlength=256))
+    return int(np.searchsorted(cumulative, (cumulative[-1] + 1) // 2))
+
+
 def _median_rgb(pixels: np.ndarray) -> tuple[int, int, int]:
     flat = pixels.reshape(-1, 3)
-    red, green, blue = (int(v) for v in np.median(flat, axis=0))
-    return red, green, blue
+    return _median_u8(flat[:, 0]), _median_u8(flat[:, 1]), _median_u8(flat[:, 2])
 
 
 def _count_white_corners(white: np.ndarray, band: int) -> int:
@@ -165,10 +181,18 @@ def _has_frame(white: np.ndarray, band: int) -> bool:
     return framed_edges >= 3
 
 
-def _product_region(image: DecodedImage, background: np.ndarray) -> ProductRegion | None:
+def _product_region(image: DecodedImage, background: tuple[int, int, int]) -> ProductRegion | None:
     rgb = image.rgb
     height, width = rgb.shape[:2]
-    foreground = (np.abs(rgb.astype(np.int16) - background).max(axis=2) > PRODUCT_DIFFERENCE)
+    # Outside [background - d, background + d] in any channel; uint8 comparisons avoid a widened copy.
+    foreground = np.zeros((height, width), dtype=bool)
+    for channel, level in enumerate(background):
+        plane = rgb[:, :, channel]
+        low, high = level - PRODUCT_DIFFERENCE, level + PRODUCT_DIFFERENCE
+        if low > 0:
+            foreground |= plane < low
+        if high < 255:
+            foreground |= plane > high
     if image.alpha is not None:
         foreground |= image.alpha >= 128
         foreground &= image.alpha >= 16

@@ -1,0 +1,223 @@
+"""Golden images for the decode gate and the white-background rules, made by code, never by hand.
+
+    python tests/images/generate.py          # rewrites the small committed files in this folder
+
+Large inputs (pixel bombs) are not committed: tests call ``pixel_bomb_png`` and friends at run time.
+Every image is deterministic (fixed seeds, no timestamps in PNG/JPEG metadata).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+HERE = Path(__file__).resolve().parent
+SIZE = 400
+
+
+def _encode(image: Image.Image, fmt: str, **params: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **params)
+    return buffer.getvalue()
+
+
+def _product(canvas: Image.Image, box: tuple[int, int, int, int], colour: tuple[int, int, int] = (40, 90, 160)) -> None:
+    """A rounded 'bottle' with a label and a highlight: enough structure for a product box."""
+    draw = ImageDraw.Draw(canvas)
+    draw.rounded_rectangle(box, radius=(box[2] - box[0]) // 5, fill=colour)
+    x0, y0, x1, y1 = box
+    draw.rectangle((x0 + 10, y0 + (y1 - y0) // 3, x1 - 10, y0 + (y1 - y0) // 2), fill=(230, 200, 60))
+    draw.line((x0 + 12, y0 + 10, x0 + 12, y1 - 10), fill=(120, 170, 230), width=4)
+
+
+def product_on(background: Image.Image, box: tuple[int, int, int, int] = (140, 90, 260, 330)) -> Image.Image:
+    canvas = background.copy()
+    _product(canvas, box)
+    return canvas
+
+
+def white(size: tuple[int, int] = (SIZE, SIZE)) -> Image.Image:
+    return Image.new("RGB", size, (255, 255, 255))
+
+
+# --------------------------------------------------------------------------- white-background cases
+
+
+def wb_white_clean() -> bytes:
+    return _encode(product_on(white()), "PNG")
+
+
+def wb_white_jpeg_noise() -> bytes:
+    return _encode(product_on(white()), "JPEG", quality=70)
+
+
+def wb_white_soft_shadow() -> bytes:
+    canvas = white()
+    shadow = Image.new("L", canvas.size, 0)
+    ImageDraw.Draw(shadow).ellipse((110, 310, 290, 360), fill=70)
+    shadow = shadow.filter(ImageFilter.GaussianBlur(14))
+    grey = Image.new("RGB", canvas.size, (150, 150, 150))
+    canvas = Image.composite(grey, canvas, shadow)
+    return _encode(product_on(canvas), "JPEG", quality=88)
+
+
+def wb_white_product_crosses_bottom() -> bytes:
+    return _encode(product_on(white(), (130, 120, 270, 420)), "JPEG", quality=90)
+
+
+def wb_off_white_240() -> bytes:
+    return _encode(product_on(Image.new("RGB", (SIZE, SIZE), (240, 240, 240))), "JPEG", quality=92)
+
+
+def wb_grey_gradient() -> bytes:
+    ramp = np.linspace(255, 228, SIZE, dtype=np.float32)[:, None].repeat(SIZE, axis=1)
+    background = Image.fromarray(np.stack([ramp] * 3, axis=2).astype(np.uint8))
+    return _encode(product_on(background), "JPEG", quality=92)
+
+
+def wb_thin_black_frame() -> bytes:
+    canvas = product_on(white())
+    ImageDraw.Draw(canvas).rectangle((0, 0, SIZE - 1, SIZE - 1), outline=(20, 20, 20), width=2)
+    return _encode(canvas, "PNG")
+
+
+def wb_split_scene() -> bytes:
+    canvas = white()
+    ImageDraw.Draw(canvas).rectangle((0, 300, SIZE, SIZE), fill=(150, 105, 60))  # wooden table
+    return _encode(product_on(canvas, (150, 120, 250, 320)), "JPEG", quality=90)
+
+
+def wb_transparent_background() -> bytes:
+    canvas = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    ImageDraw.Draw(canvas).rounded_rectangle((140, 90, 260, 330), radius=24, fill=(40, 90, 160, 255))
+    return _encode(canvas, "PNG")
+
+
+# --------------------------------------------------------------------------- decode-gate cases
+
+
+def jpeg_exif_rotated() -> bytes:
+    """Stored landscape 300x200 with Orientation=6: upright it is 200x300 with the mark at the top right."""
+    stored = Image.new("RGB", (300, 200), (255, 255, 255))
+    ImageDraw.Draw(stored).rectangle((0, 0, 60, 60), fill=(255, 0, 0))  # top-left when stored
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return _encode(stored, "JPEG", quality=95, exif=exif.tobytes())
+
+
+def jpeg_cmyk_white() -> bytes:
+    return _encode(Image.new("CMYK", (64, 64), (0, 0, 0, 0)), "JPEG", quality=95)
+
+
+def png_gray16_near_white() -> bytes:
+    return _encode(Image.fromarray(np.full((64, 64), 60000, dtype=np.uint16)), "PNG")
+
+
+def png_palette_transparent() -> bytes:
+    image = Image.new("P", (64, 64), 0)
+    image.putpalette([0, 0, 0, 200, 30, 30] + [0] * 762)
+    ImageDraw.Draw(image).rectangle((16, 16, 47, 47), fill=1)
+    return _encode(image, "PNG", transparency=0)
+
+
+def gif_animated() -> bytes:
+    frames = [Image.new("P", (64, 64), index) for index in range(3)]
+    for frame in frames:
+        frame.putpalette([255, 255, 255, 255, 0, 0, 0, 255, 0] + [0] * 759)
+    return _encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+
+
+def webp_small() -> bytes:
+    return _encode(product_on(white((128, 128)), (40, 20, 90, 110)), "WEBP", quality=90)
+
+
+def bmp_small() -> bytes:
+    return _encode(white((64, 64)), "BMP")
+
+
+def png_tiny_20() -> bytes:
+    return _encode(white((20, 20)), "PNG")
+
+
+def jpeg_truncated_in_scan() -> bytes:
+    noise = np.random.default_rng(7).integers(0, 255, (256, 256, 3), dtype=np.uint8)
+    data = _encode(Image.fromarray(noise), "JPEG", quality=90)
+    return data[: int(len(data) * 0.7)]
+
+
+def jpeg_truncated_in_header() -> bytes:
+    return wb_white_jpeg_noise()[:120]
+
+
+def png_bad_crc() -> bytes:
+    data = bytearray(_encode(white((64, 64)), "PNG"))
+    data[29] ^= 0xFF  # inside IHDR's CRC
+    return bytes(data)
+
+
+def tiff_small() -> bytes:
+    return _encode(white((64, 64)), "TIFF")
+
+
+def svg_text() -> bytes:
+    return b'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><script>alert(1)</script></svg>'
+
+
+def heic_header() -> bytes:
+    return b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+
+
+def random_bytes() -> bytes:
+    return np.random.default_rng(3).integers(0, 255, 2048, dtype=np.uint8).tobytes()
+
+
+# --------------------------------------------------------------------------- generated at test time
+
+
+def pixel_bomb_png(side: int = 12000) -> bytes:
+    """A tiny file that declares side x side pixels (~140 KB for 12000)."""
+    return _encode(Image.new("1", (side, side), 0), "PNG")
+
+
+GOLDEN: dict[str, Callable[[], bytes]] = {
+    "wb_white_clean.png": wb_white_clean,
+    "wb_white_jpeg_noise.jpg": wb_white_jpeg_noise,
+    "wb_white_soft_shadow.jpg": wb_white_soft_shadow,
+    "wb_white_product_crosses_bottom.jpg": wb_white_product_crosses_bottom,
+    "wb_off_white_240.jpg": wb_off_white_240,
+    "wb_grey_gradient.jpg": wb_grey_gradient,
+    "wb_thin_black_frame.png": wb_thin_black_frame,
+    "wb_split_scene.jpg": wb_split_scene,
+    "wb_transparent_background.png": wb_transparent_background,
+    "jpeg_exif_rotated.jpg": jpeg_exif_rotated,
+    "jpeg_cmyk_white.jpg": jpeg_cmyk_white,
+    "png_gray16_near_white.png": png_gray16_near_white,
+    "png_palette_transparent.png": png_palette_transparent,
+    "gif_animated.gif": gif_animated,
+    "webp_small.webp": webp_small,
+    "bmp_small.bmp": bmp_small,
+    "png_tiny_20.png": png_tiny_20,
+    "jpeg_truncated_in_scan.jpg": jpeg_truncated_in_scan,
+    "jpeg_truncated_in_header.jpg": jpeg_truncated_in_header,
+    "png_bad_crc.png": png_bad_crc,
+    "tiff_small.tif": tiff_small,
+    "svg_script.svg": svg_text,
+    "heic_header.heic": heic_header,
+    "random.bin": random_bytes,
+}
+
+
+def main() -> int:
+    for name, make in GOLDEN.items():
+        (HERE / name).write_bytes(make())
+    print(f"wrote {len(GOLDEN)} golden images to {HERE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
