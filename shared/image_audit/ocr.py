@@ -1,0 +1,542 @@
+"""Fast OCR on RapidOCR's PP-OCRv4 models (detector, recogniser, angle classifier), for Lambda.
+
+The models are the ONNX files that ship inside the ``rapidocr_onnxruntime`` wheel; this module
+only reads them, so nothing is downloaded or written at run time. What differs from RapidOCR's
+default pipeline, and why (figures: ``python infra/bench_ocr.py``):
+
+- Detection runs at a working size chosen from the image instead of "short side 736, long side
+  up to 2000": native size for ordinary images, a bounded upscale for small ones (their text is
+  small in pixels), a downscale for huge ones (time and memory stay bounded). Lines are then cut
+  from the full-resolution input, so recognition does not lose what the downscale blurred.
+- The angle classifier runs only on lines that may be upside down (vertical lines, whose
+  rotation is ambiguous, and lines recognised with low confidence) and a flip is kept only when
+  it raises the recogniser's confidence.
+- Recognition batches lines of similar aspect ratio and pads each batch only to its own width,
+  not to RapidOCR's 320 px minimum.
+- Thresholds are fixed when the engine is built; per-request options belong to callers, which
+  filter the returned lines. Nothing in the engine changes after construction, so one engine can
+  serve every request of a container (and concurrent threads).
+
+Importing this module is cheap: numpy only. onnxruntime and OpenCV are imported when the engine
+is built or used.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from image_audit.ocr_types import OcrLine, Quad
+
+if TYPE_CHECKING:
+    import onnxruntime
+
+    from image_audit.onnx_sessions import SessionSettings
+
+__all__ = ["OcrConfig", "OcrEngine", "OcrLine", "TextDetection", "get_ocr_engine"]
+
+DET_MODEL = "ch_PP-OCRv4_det_infer.onnx"
+REC_MODEL = "ch_PP-OCRv4_rec_infer.onnx"
+CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_infer.onnx"
+
+DET_STRIDE = 32  # the detector's feature pyramid needs sides that are multiples of 32
+REC_HEIGHT = 48  # PP-OCRv4 recogniser input height
+REC_WIDTH_STEP = 8  # the recogniser emits one CTC step per 8 input columns
+CLS_HEIGHT, CLS_WIDTH = 48, 192  # angle classifier input
+# A crop this many times taller than wide is a vertical line (RapidOCR uses the same ratio).
+VERTICAL_ASPECT = 1.5
+# Lines are cut from the input at most this tall (text height), then resized to 48 px: cutting a
+# 600 px banner headline at full size only to shrink it again wastes time and memory.
+MAX_CROP_TEXT_HEIGHT = 2 * REC_HEIGHT
+
+AngleClassifierMode = Literal["auto", "always", "never"]
+
+
+@dataclass(frozen=True, slots=True)
+class OcrConfig:
+    """Everything that shapes the engine. Fixed per container: build one engine per config."""
+
+    # onnxruntime threads; Lambda gives 2 vCPUs below ~3 GB of memory.
+    intra_op_threads: int = 2
+    inter_op_threads: int = 1
+    enable_cpu_mem_arena: bool = False
+    allow_spinning: bool = False
+
+    # Detection working size (see _working_scale). The long side is capped so that a huge input
+    # costs the same as a big one; small images are upscaled so that their short side reaches
+    # det_min_side, by at most det_max_upscale, because the detector misses text only a few
+    # pixels high.
+    det_max_side: int = 1280
+    det_min_side: int = 480
+    det_max_upscale: float = 2.0
+    # DB post-processing, as PaddleOCR/RapidOCR: pixel threshold of the text mask, mean
+    # probability a box needs to be kept, how far a shrunk text kernel is grown back.
+    det_thresh: float = 0.3
+    det_box_thresh: float = 0.5
+    det_unclip_ratio: float = 1.6
+    det_max_candidates: int = 1000
+    # Boxes whose short side (text height, after unclip) is below this many input pixels cannot
+    # hold legible text; recognising them costs a model run and returns noise.
+    min_box_side: float = 4.0
+
+    # Recognition: lines per model run, and how much padding a batch may carry (padded width of
+    # the batch over the sum of its lines' own widths) before a new batch is started.
+    rec_batch_size: int = 8
+    rec_max_padding_ratio: float = 1.3
+    # Lines are padded at least to this width (px at 48 px height). RapidOCR pads to 320.
+    rec_min_width: int = 96
+    # Lines recognised below this confidence are dropped (RapidOCR's text_score).
+    min_text_score: float = 0.5
+
+    # Angle classifier: "auto" classifies only vertical lines and lines recognised below
+    # cls_recheck_below; a line is flipped when the classifier says 180 deg with at least
+    # cls_thresh and the flipped line is recognised with higher confidence.
+    angle_classifier: AngleClassifierMode = "auto"
+    cls_thresh: float = 0.9
+    cls_recheck_below: float = 0.85
+
+    def __post_init__(self) -> None:
+        if self.det_max_side < DET_STRIDE or self.det_min_side < 0:
+            raise ValueError("det_max_side must be >= 32 and det_min_side >= 0")
+        if self.det_max_upscale < 1.0:
+            raise ValueError("det_max_upscale must be >= 1")
+        if self.rec_batch_size < 1:
+            raise ValueError("rec_batch_size must be >= 1")
+
+    def session_settings(self) -> SessionSettings:
+        from image_audit.onnx_sessions import SessionSettings
+
+        return SessionSettings(
+            intra_op_threads=self.intra_op_threads,
+            inter_op_threads=self.inter_op_threads,
+            enable_cpu_mem_arena=self.enable_cpu_mem_arena,
+            allow_spinning=self.allow_spinning,
+        )
+
+
+DEFAULT_OCR_CONFIG = OcrConfig()
+
+
+@dataclass(frozen=True, eq=False)
+class TextDetection:
+    """What the detector found in one image.
+
+    ``boxes`` are in input-image pixels (clockwise from top-left), in reading order, with the
+    detector's mean probability inside each box in ``box_scores``. ``prob_map`` is the
+    detector's per-pixel text probability at its working resolution, ``scale`` working pixels
+    per input pixel (so a point (x, y) of the input is at (x * scale, y * scale) in the map).
+    """
+
+    boxes: list[Quad]
+    box_scores: list[float]
+    prob_map: np.ndarray
+    scale: float
+
+
+@dataclass(slots=True)
+class _LineCrop:
+    """One detected line cut out of the input and turned upright (horizontal) for the recogniser."""
+
+    index: int  # position in the boxes given to recognize()
+    pixels: np.ndarray  # HxWx3 uint8 RGB, text running left to right
+    vertical: bool  # the line stood vertically in the image (rotated 90 deg to be read)
+    text: str = ""
+    score: float = 0.0
+    flipped: bool = field(default=False)
+
+
+def _model_dir() -> Path:
+    """The models folder inside the installed rapidocr_onnxruntime wheel, found without importing
+    the package (its __init__ builds nothing, but imports its whole pipeline)."""
+    spec = importlib.util.find_spec("rapidocr_onnxruntime")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("rapidocr_onnxruntime is not installed: it carries the OCR models")
+    return Path(spec.origin).parent / "models"
+
+
+class OcrEngine:
+    """Detector + recogniser (+ angle classifier) sessions and the fixed settings that use them."""
+
+    def __init__(self, config: OcrConfig = DEFAULT_OCR_CONFIG, model_dir: Path | None = None) -> None:
+        from image_audit.onnx_sessions import load_cpu_session
+
+        self.config = config
+        models = model_dir or _model_dir()
+        settings = config.session_settings()
+        self._det: onnxruntime.InferenceSession = load_cpu_session(models / DET_MODEL, settings)
+        self._rec: onnxruntime.InferenceSession = load_cpu_session(models / REC_MODEL, settings)
+        self._cls: onnxruntime.InferenceSession | None = None
+        if config.angle_classifier != "never":
+            self._cls = load_cpu_session(models / CLS_MODEL, settings)
+        self._det_input = self._det.get_inputs()[0].name
+        self._rec_input = self._rec.get_inputs()[0].name
+        self._cls_input = self._cls.get_inputs()[0].name if self._cls is not None else ""
+        # CTC alphabet: index 0 is the blank, the model's dictionary follows, then a space.
+        dictionary = self._rec.get_modelmeta().custom_metadata_map["character"].splitlines()
+        self._alphabet: tuple[str, ...] = ("", *dictionary, " ")
+
+    @property
+    def session_options(self) -> dict[str, onnxruntime.SessionOptions]:
+        """The options each session was built with (threads are checked by tests and ops)."""
+        sessions = {"det": self._det, "rec": self._rec}
+        if self._cls is not None:
+            sessions["cls"] = self._cls
+        return {name: session.get_session_options() for name, session in sessions.items()}
+
+    # ------------------------------------------------------------------ detection
+
+    def detect(self, rgb: np.ndarray) -> TextDetection:
+        """Text boxes of an HxWx3 uint8 RGB image, in its own pixels, plus the probability map."""
+        import cv2
+
+        _check_rgb(rgb)
+        height, width = rgb.shape[:2]
+        scale = self._working_scale(height, width)
+        work_w, work_h = max(1, round(width * scale)), max(1, round(height * scale))
+        if (work_w, work_h) == (width, height):
+            working = rgb
+        else:
+            # INTER_AREA when shrinking: it averages, so thin strokes survive a big downscale.
+            interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+            working = cv2.resize(rgb, (work_w, work_h), interpolation=interpolation)
+
+        # Pad (not stretch) to the detector's stride, so x and y keep one scale. The padding is 0
+        # after normalisation, i.e. mid grey, as PaddleOCR pads.
+        pad_h = _round_up(max(work_h, DET_STRIDE), DET_STRIDE)
+        pad_w = _round_up(max(work_w, DET_STRIDE), DET_STRIDE)
+        blob = np.zeros((1, 3, pad_h, pad_w), dtype=np.float32)
+        for channel in range(3):
+            # The Paddle models were trained on BGR: channel 0 of the blob is blue.
+            np.multiply(working[:, :, 2 - channel], 2.0 / 255.0, out=blob[0, channel, :work_h, :work_w])
+        blob[0, :, :work_h, :work_w] -= 1.0
+
+        output = self._det.run(None, {self._det_input: blob})[0]
+        prob_map = np.ascontiguousarray(output[0, 0, :work_h, :work_w], dtype=np.float32)
+
+        quads, scores = _db_boxes(prob_map, self.config)
+        # Back to input pixels; per-axis factors because the working size was rounded.
+        to_input = np.array([width / work_w, height / work_h], dtype=np.float32)
+        boxes: list[Quad] = []
+        box_scores: list[float] = []
+        for quad, score in zip(quads, scores, strict=True):
+            points = _order_clockwise(quad * to_input)
+            points[:, 0] = np.clip(points[:, 0], 0, width - 1)
+            points[:, 1] = np.clip(points[:, 1], 0, height - 1)
+            box_w = float(np.linalg.norm(points[0] - points[1]))
+            box_h = float(np.linalg.norm(points[0] - points[3]))
+            if min(box_w, box_h) < self.config.min_box_side:
+                continue
+            boxes.append(_as_quad(points))
+            box_scores.append(score)
+        order = _reading_order(boxes)
+        return TextDetection(
+            boxes=[boxes[i] for i in order],
+            box_scores=[box_scores[i] for i in order],
+            prob_map=prob_map,
+            scale=work_w / width,
+        )
+
+    def _working_scale(self, height: int, width: int) -> float:
+        """Input-to-detector scale: 1 unless the image is too big (cap the long side) or small
+        (lift the short side towards det_min_side, but never past det_max_side)."""
+        config = self.config
+        long_side, short_side = max(height, width), min(height, width)
+        scale = min(1.0, config.det_max_side / long_side)
+        if short_side * scale < config.det_min_side:
+            lift = min(config.det_min_side / short_side, config.det_max_upscale)
+            scale = max(scale, min(lift, config.det_max_side / long_side))
+        return scale
+
+    # ------------------------------------------------------------------ recognition
+
+    def recognize(self, rgb: np.ndarray, boxes: Sequence[Quad]) -> list[OcrLine]:
+        """Read the given boxes (input-image pixels) of an HxWx3 uint8 RGB image.
+
+        Returns one line per box whose text is non-empty and recognised with at least
+        ``min_text_score``, in the order of ``boxes``.
+        """
+        _check_rgb(rgb)
+        crops: list[_LineCrop] = []
+        for index, box in enumerate(boxes):
+            crop = _cut_line(rgb, np.asarray(box, dtype=np.float32))
+            if crop is not None:
+                crops.append(_LineCrop(index, crop[0], crop[1]))
+        if not crops:
+            return []
+        self._recognize_crops(crops)
+        if self._cls is not None:
+            self._fix_upside_down(crops)
+        lines: list[OcrLine] = []
+        for crop in crops:
+            text = crop.text.strip()
+            if text and crop.score >= self.config.min_text_score:
+                lines.append(OcrLine(text=text, box=_as_quad(np.asarray(boxes[crop.index])), score=crop.score))
+        return lines
+
+    def read(self, rgb: np.ndarray) -> list[OcrLine]:
+        """Detect, then recognise: every line of text in the image, in reading order."""
+        detection = self.detect(rgb)
+        if not detection.boxes:
+            return []
+        return self.recognize(rgb, detection.boxes)
+
+    def _recognize_crops(self, crops: Sequence[_LineCrop]) -> None:
+        """Fill text and score of each crop, batching lines of similar width."""
+        import cv2
+
+        widths = [self._rec_width(crop.pixels) for crop in crops]
+        for batch in _width_batches(widths, self.config.rec_batch_size, self.config.rec_max_padding_ratio):
+            batch_width = max(self.config.rec_min_width, max(widths[i] for i in batch))
+            batch_width = _round_up(batch_width, REC_WIDTH_STEP)
+            blob = np.zeros((len(batch), 3, REC_HEIGHT, batch_width), dtype=np.float32)
+            for row, i in enumerate(batch):
+                resized = cv2.resize(crops[i].pixels, (widths[i], REC_HEIGHT), interpolation=cv2.INTER_LINEAR)
+                _normalise_bgr_into(resized, blob[row, :, :, : widths[i]])
+            probs = self._rec.run(None, {self._rec_input: blob})[0]
+            for row, (text, score) in enumerate(self._ctc_decode(probs)):
+                crops[batch[row]].text, crops[batch[row]].score = text, score
+
+    @staticmethod
+    def _rec_width(pixels: np.ndarray) -> int:
+        height, width = pixels.shape[:2]
+        return max(1, math.ceil(REC_HEIGHT * width / height))
+
+    def _ctc_decode(self, probs: np.ndarray) -> list[tuple[str, float]]:
+        """Greedy CTC: best class per step, repeats merged, blanks dropped; the score is the mean
+        probability of the kept steps (as RapidOCR, so scores are comparable)."""
+        best = probs.argmax(axis=2)
+        best_prob = np.take_along_axis(probs, best[:, :, None], axis=2)[:, :, 0]
+        results: list[tuple[str, float]] = []
+        for indices, step_probs in zip(best, best_prob, strict=True):
+            keep = indices != 0
+            keep[1:] &= indices[1:] != indices[:-1]
+            text = "".join(self._alphabet[i] for i in indices[keep])
+            score = float(step_probs[keep].mean()) if keep.any() else 0.0
+            results.append((text, score))
+        return results
+
+    def _fix_upside_down(self, crops: Sequence[_LineCrop]) -> None:
+        """Flip the lines the classifier calls upside down, when that reads them better."""
+        import cv2
+
+        config = self.config
+        if config.angle_classifier == "always":
+            suspects = list(crops)
+        else:
+            suspects = [c for c in crops if c.vertical or c.score < config.cls_recheck_below]
+        if not suspects:
+            return
+        upside_down = [c for c, p180 in zip(suspects, self._prob_upside_down(suspects), strict=True)
+                       if p180 >= config.cls_thresh]
+        if not upside_down:
+            return
+        flipped = [_LineCrop(c.index, cv2.rotate(c.pixels, cv2.ROTATE_180), c.vertical) for c in upside_down]
+        self._recognize_crops(flipped)
+        for original, candidate in zip(upside_down, flipped, strict=True):
+            if candidate.score > original.score:
+                original.pixels, original.text, original.score = candidate.pixels, candidate.text, candidate.score
+                original.flipped = True
+
+    def _prob_upside_down(self, crops: Sequence[_LineCrop]) -> list[float]:
+        import cv2
+
+        assert self._cls is not None
+        blob = np.zeros((len(crops), 3, CLS_HEIGHT, CLS_WIDTH), dtype=np.float32)
+        for row, crop in enumerate(crops):
+            width = min(CLS_WIDTH, self._rec_width(crop.pixels))
+            resized = cv2.resize(crop.pixels, (width, CLS_HEIGHT), interpolation=cv2.INTER_LINEAR)
+            _normalise_bgr_into(resized, blob[row, :, :, :width])
+        probs = self._cls.run(None, {self._cls_input: blob})[0]
+        return [float(p) for p in probs[:, 1]]  # labels: 0 deg, 180 deg
+
+
+@functools.cache
+def get_ocr_engine(config: OcrConfig = DEFAULT_OCR_CONFIG) -> OcrEngine:
+    """The process-wide engine for ``config``, built on first use (model load is the cold start)."""
+    return OcrEngine(config)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _check_rgb(rgb: np.ndarray) -> None:
+    if not isinstance(rgb, np.ndarray) or rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        shape = getattr(rgb, "shape", None)
+        dtype = getattr(rgb, "dtype", None)
+        raise ValueError(f"expected an HxWx3 uint8 RGB array, got shape {shape} dtype {dtype}")
+    if rgb.shape[0] < 1 or rgb.shape[1] < 1:
+        raise ValueError(f"empty image: shape {rgb.shape}")
+
+
+def _round_up(value: int, step: int) -> int:
+    return -(-value // step) * step
+
+
+def _normalise_bgr_into(rgb: np.ndarray, out: np.ndarray) -> None:
+    """Write an HxWx3 RGB uint8 image into a 3xHxW float slice as BGR scaled to [-1, 1]."""
+    for channel in range(3):
+        np.multiply(rgb[:, :, 2 - channel], 2.0 / 255.0, out=out[channel])
+    out -= 1.0
+
+
+def _as_quad(points: np.ndarray) -> Quad:
+    p = [(float(x), float(y)) for x, y in points[:4]]
+    return (p[0], p[1], p[2], p[3])
+
+
+def _order_clockwise(points: np.ndarray) -> np.ndarray:
+    """Top-left, top-right, bottom-right, bottom-left: the two left-most points split by y into
+    top-left/bottom-left, the two right-most likewise."""
+    by_x = points[np.argsort(points[:, 0], kind="stable")]
+    left, right = by_x[:2], by_x[2:]
+    top_left, bottom_left = left[np.argsort(left[:, 1], kind="stable")]
+    top_right, bottom_right = right[np.argsort(right[:, 1], kind="stable")]
+    return np.array([top_left, top_right, bottom_right, bottom_left], dtype=np.float32)
+
+
+def _reading_order(boxes: Sequence[Quad]) -> list[int]:
+    """Top to bottom, then left to right among boxes whose tops are within 10 px (RapidOCR's
+    order, so line lists compare one to one)."""
+    order = sorted(range(len(boxes)), key=lambda i: (boxes[i][0][1], boxes[i][0][0]))
+    for i in range(len(order) - 1):
+        for j in range(i, -1, -1):
+            upper, lower = boxes[order[j]][0], boxes[order[j + 1]][0]
+            if abs(lower[1] - upper[1]) < 10 and lower[0] < upper[0]:
+                order[j], order[j + 1] = order[j + 1], order[j]
+            else:
+                break
+    return order
+
+
+def _min_area_quad(contour: np.ndarray) -> tuple[np.ndarray, float]:
+    import cv2
+
+    rect = cv2.minAreaRect(contour)
+    return _order_clockwise(cv2.boxPoints(rect)), float(min(rect[1]))
+
+
+def _mean_prob_in_quad(prob_map: np.ndarray, quad: np.ndarray) -> float:
+    """Mean detector probability inside the quad (DB's 'fast' box score)."""
+    import cv2
+
+    height, width = prob_map.shape
+    x_min = int(np.clip(np.floor(quad[:, 0].min()), 0, width - 1))
+    x_max = int(np.clip(np.ceil(quad[:, 0].max()), 0, width - 1))
+    y_min = int(np.clip(np.floor(quad[:, 1].min()), 0, height - 1))
+    y_max = int(np.clip(np.ceil(quad[:, 1].max()), 0, height - 1))
+    mask = np.zeros((y_max - y_min + 1, x_max - x_min + 1), dtype=np.uint8)
+    shifted = (quad - np.array([x_min, y_min], dtype=np.float32)).astype(np.int32)
+    cv2.fillPoly(mask, [shifted], 1)
+    return float(cv2.mean(prob_map[y_min : y_max + 1, x_min : x_max + 1], mask)[0])
+
+
+def _unclip(quad: np.ndarray, ratio: float) -> np.ndarray | None:
+    """Grow the shrunk text kernel back to the text's extent (DB offsets by area * r / perimeter)."""
+    import cv2
+    import pyclipper
+
+    area = abs(cv2.contourArea(quad))
+    perimeter = cv2.arcLength(quad, closed=True)
+    if perimeter <= 0:
+        return None
+    offset = pyclipper.PyclipperOffset()
+    offset.AddPath([tuple(p) for p in quad.tolist()], pyclipper.JT_ROUND, pyclipper.ET_CLOSEDPOLYGON)
+    grown = offset.Execute(area * ratio / perimeter)
+    if not grown:
+        return None
+    largest = max(grown, key=len)
+    return np.asarray(largest, dtype=np.float32).reshape(-1, 1, 2)
+
+
+def _db_boxes(prob_map: np.ndarray, config: OcrConfig) -> tuple[list[np.ndarray], list[float]]:
+    """Differentiable-binarisation post-processing: threshold, dilate, one min-area quad per
+    blob scored by mean probability, grown back by unclip. Quads are in working pixels."""
+    import cv2
+
+    mask = (prob_map > config.det_thresh).astype(np.uint8)
+    # Dilation joins characters whose kernels the threshold split (RapidOCR's use_dilation).
+    mask = cv2.dilate(mask, np.ones((2, 2), dtype=np.uint8))
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    quads: list[np.ndarray] = []
+    scores: list[float] = []
+    for contour in contours[: config.det_max_candidates]:
+        kernel, short_side = _min_area_quad(contour)
+        if short_side < 3:
+            continue
+        score = _mean_prob_in_quad(prob_map, kernel)
+        if score < config.det_box_thresh:
+            continue
+        grown = _unclip(kernel, config.det_unclip_ratio)
+        if grown is None:
+            continue
+        quad, short_side = _min_area_quad(grown)
+        if short_side < 5:
+            continue
+        quads.append(quad)
+        scores.append(score)
+    return quads, scores
+
+
+def _cut_line(rgb: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, bool] | None:
+    """The quad's pixels warped to an upright rectangle, horizontal text running left to right.
+
+    Vertical lines are turned 90 deg counter-clockwise (top of the column to the left), as
+    RapidOCR does; the angle classifier catches those that end up upside down. Tall text is
+    shrunk (area-averaged) before the warp so that the crop never exceeds MAX_CROP_TEXT_HEIGHT.
+    """
+    import cv2
+
+    crop_w = float(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3])))
+    crop_h = float(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2])))
+    if crop_w < 1 or crop_h < 1:
+        return None
+    height, width = rgb.shape[:2]
+    x0 = int(max(0, math.floor(quad[:, 0].min())))
+    y0 = int(max(0, math.floor(quad[:, 1].min())))
+    x1 = int(min(width, math.ceil(quad[:, 0].max()) + 1))
+    y1 = int(min(height, math.ceil(quad[:, 1].max()) + 1))
+    region = rgb[y0:y1, x0:x1]
+    points = quad - np.array([x0, y0], dtype=np.float32)
+    shrink = MAX_CROP_TEXT_HEIGHT / min(crop_w, crop_h)
+    if shrink < 1:
+        new_w, new_h = max(1, round(region.shape[1] * shrink)), max(1, round(region.shape[0] * shrink))
+        points *= np.array([new_w / region.shape[1], new_h / region.shape[0]], dtype=np.float32)
+        region = cv2.resize(region, (new_w, new_h), interpolation=cv2.INTER_AREA)
+        crop_w, crop_h = crop_w * shrink, crop_h * shrink
+    out_w, out_h = max(1, int(crop_w)), max(1, int(crop_h))
+    target = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], dtype=np.float32)
+    warp = cv2.getPerspectiveTransform(points.astype(np.float32), target)
+    line = cv2.warpPerspective(
+        region, warp, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
+    vertical = out_h / out_w >= VERTICAL_ASPECT
+    if vertical:
+        line = cv2.rotate(line, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    return line, vertical
+
+
+def _width_batches(widths: Sequence[int], max_size: int, max_padding_ratio: float) -> list[list[int]]:
+    """Indices grouped into recognition batches: sorted by width, a batch grows while it has room
+    and padding every member to the widest keeps the total under max_padding_ratio x real width."""
+    order = sorted(range(len(widths)), key=lambda i: widths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    real_width = 0
+    for i in order:
+        if current:
+            padded = widths[i] * (len(current) + 1)
+            if len(current) >= max_size or padded > max_padding_ratio * (real_width + widths[i]):
+                batches.append(current)
+                current, real_width = [], 0
+        current.append(i)
+        real_width += widths[i]
+    if current:
+        batches.append(current)
+    return batches
