@@ -7,6 +7,8 @@ Writes images plus `labels_keyword.csv` with columns `file,present,forms,decoys,
   keyword printed twice in two disguises appears twice), from 微信, QQ, 代理, 刷单, 返现, 兼职,
   水分, 加V, 电话;
 - `forms`: the printed form of each occurrence, same order (薇信, VX, 扣扣, 刷單, 好评返现, 加Ｖ…);
+  a literal space or dot is part of the form (微 信, 微·信), while letter-spacing applied when
+  rendering a whole line is not;
 - `decoys`: benign words printed that share characters with keywords (微笑, 微波炉, 信用卡, 代金券,
   刷新, 牙刷, 兼容, 返回, 卫星导航…). Some decoys contain a keyword literally — 微信支付 and
   支持微信支付 (WeChat Pay accepted), 电话手表, 手机壳 — and are NOT solicitations: a service that
@@ -14,6 +16,7 @@ Writes images plus `labels_keyword.csv` with columns `file,present,forms,decoys,
 - `contacts`: the contact ids and numbers printed after the keywords (WeChat ids, QQ numbers,
   phone numbers), for evaluating digit-run and id detection;
 - `lines`: every text line printed in the image (planted, benign and decoy), `|`-separated;
+  the print on products in `product_photo` images is not listed (it never holds a keyword form);
 - `layout`: `product_photo`, `promo_banner`, `text_card` or `photo_texture`.
 
 About 30 % of the images are negatives (no keyword; benign product text and decoys), in
@@ -34,8 +37,9 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
-
 from synth import (
+    BRANDS_CHINESE,
+    BRANDS_LATIN,
     Box,
     FontFace,
     FontLibrary,
@@ -64,6 +68,7 @@ from synth import (
     vertical_gradient_image,
     write_labels,
 )
+from synth_products import GARMENT_PRINTS, INGREDIENTS, NAMES_BY_KIND, NAMES_CHINESE, NET_CONTENT, SMALL_PRINT
 from synth_scenes import (
     ShadowSpec,
     coloured_background,
@@ -81,7 +86,22 @@ LAYOUTS = ("product_photo", "promo_banner", "text_card", "photo_texture")
 
 # Printed forms of each canonical keyword, including the disguises sellers use.
 KEYWORD_FORMS: dict[str, tuple[str, ...]] = {
-    "微信": ("微信", "薇信", "威信", "徽信", "V信", "VX", "vx", "wx", "WX", "微 信", "微·信", "绿泡泡", "Ｖ信", "vx号"),
+    "微信": (
+        "微信",
+        "薇信",
+        "威信",
+        "徽信",
+        "V信",
+        "VX",
+        "vx",
+        "wx",
+        "WX",
+        "微 信",
+        "微·信",
+        "绿泡泡",
+        "Ｖ信",
+        "vx号",
+    ),
     "QQ": ("QQ", "Q Q", "扣扣", "企鹅号", "ＱＱ", "qq", "Q号"),
     "代理": ("代理", "代 理"),
     "刷单": ("刷单", "刷單", "刷 单"),
@@ -116,37 +136,175 @@ DECOY_PHRASES: dict[str, tuple[str, ...]] = {
 }
 DECOYS_WITH_KEYWORD = frozenset({"微信支付", "支持微信支付", "电话手表", "手机壳"})
 BENIGN_LINES = (
-    "纯棉透气 四季可穿", "大容量 超长续航", "支持七天无理由退货", "全国包邮", "正品保证", "买二送一", "新品上市", "限时折扣",
-    "进口原料 安心之选", "精选好物", "温和不刺激", "厂家直销", "加厚款 更耐用", "轻薄便携", "防水防尘", "一键开关",
-    "高清大屏", "静音设计", "食品级材质", "无添加 更健康", "简约北欧风", "人体工学设计", "快充 30分钟充满", "多色可选",
-    "尺码齐全", "经典款 百搭", "今日下单 明日送达", "品质生活 从这里开始", "买贵必赔", "店铺热销第一", "限量发售",
-    "新年礼盒装", "适用于 6-12 岁", "环保可降解", "产品参数", "商品详情", "规格: 500ml x 12瓶", "颜色: 雾霾蓝",
-    "材质: 304不锈钢", "产地: 浙江", "保质期 18个月", "专柜同款", "送运费险", "前100名半价", "满299减50",
+    "纯棉透气 四季可穿",
+    "大容量 超长续航",
+    "支持七天无理由退货",
+    "全国包邮",
+    "正品保证",
+    "买二送一",
+    "新品上市",
+    "限时折扣",
+    "进口原料 安心之选",
+    "精选好物",
+    "温和不刺激",
+    "厂家直销",
+    "加厚款 更耐用",
+    "轻薄便携",
+    "防水防尘",
+    "一键开关",
+    "高清大屏",
+    "静音设计",
+    "食品级材质",
+    "无添加 更健康",
+    "简约北欧风",
+    "人体工学设计",
+    "快充 30分钟充满",
+    "多色可选",
+    "尺码齐全",
+    "经典款 百搭",
+    "今日下单 明日送达",
+    "品质生活 从这里开始",
+    "买贵必赔",
+    "店铺热销第一",
+    "限量发售",
+    "新年礼盒装",
+    "适用于 6-12 岁",
+    "环保可降解",
+    "产品参数",
+    "商品详情",
+    "规格: 500ml x 12瓶",
+    "颜色: 雾霾蓝",
+    "材质: 304不锈钢",
+    "产地: 浙江",
+    "保质期 18个月",
+    "专柜同款",
+    "送运费险",
+    "前100名半价",
+    "满299减50",
 )
 SOLICITATION_TEMPLATES: tuple[tuple[str, ...], ...] = (
     # Each template is a sequence of parts: {微信} etc. are keyword slots, {wxid}/{qq}/{phone}
     # are contact slots, anything else is literal text.
-    ("加", "{微信}", "领优惠",),
-    ("加", "{微信}", " 送小礼品",),
-    ("{微信}", ": ", "{wxid}",),
-    ("{微信}", "号: ", "{wxid}",),
-    ("{返现}", "5元",),
-    ("晒图", "{返现}", "10元 ", "{加V}", "领取",),
-    ("招", "{代理}", " 日结",),
-    ("诚招", "{代理}", " 联系", "{微信}", ": ", "{wxid}",),
-    ("{兼职}", "{刷单}", " 联系", "{微信}", ": ", "{wxid}",),
-    ("在家", "{兼职}", " 日赚300",),
-    ("{刷单}", "返佣 ", "{加V}", " ", "{wxid}",),
-    ("{QQ}", ": ", "{qq}",),
-    ("售后请加", "{QQ}", " ", "{qq}",),
-    ("{电话}", ": ", "{phone}",),
-    ("咨询", "{电话}", " ", "{phone}",),
-    ("{加V}", ": ", "{wxid}",),
-    ("{加V}", "领红包",),
-    ("好评截图 ", "{返现}", " 找客服",),
-    ("销量无", "{水分}", " 真实评价",),
-    ("专业补单 去", "{水分}", " ", "{QQ}", " ", "{qq}",),
-    ("{代理}", "加盟 ", "{电话}", " ", "{phone}",),
+    (
+        "加",
+        "{微信}",
+        "领优惠",
+    ),
+    (
+        "加",
+        "{微信}",
+        " 送小礼品",
+    ),
+    (
+        "{微信}",
+        ": ",
+        "{wxid}",
+    ),
+    (
+        "{微信}",
+        "号: ",
+        "{wxid}",
+    ),
+    (
+        "{返现}",
+        "5元",
+    ),
+    (
+        "晒图",
+        "{返现}",
+        "10元 ",
+        "{加V}",
+        "领取",
+    ),
+    (
+        "招",
+        "{代理}",
+        " 日结",
+    ),
+    (
+        "诚招",
+        "{代理}",
+        " 联系",
+        "{微信}",
+        ": ",
+        "{wxid}",
+    ),
+    (
+        "{兼职}",
+        "{刷单}",
+        " 联系",
+        "{微信}",
+        ": ",
+        "{wxid}",
+    ),
+    (
+        "在家",
+        "{兼职}",
+        " 日赚300",
+    ),
+    (
+        "{刷单}",
+        "返佣 ",
+        "{加V}",
+        " ",
+        "{wxid}",
+    ),
+    (
+        "{QQ}",
+        ": ",
+        "{qq}",
+    ),
+    (
+        "售后请加",
+        "{QQ}",
+        " ",
+        "{qq}",
+    ),
+    (
+        "{电话}",
+        ": ",
+        "{phone}",
+    ),
+    (
+        "咨询",
+        "{电话}",
+        " ",
+        "{phone}",
+    ),
+    (
+        "{加V}",
+        ": ",
+        "{wxid}",
+    ),
+    (
+        "{加V}",
+        "领红包",
+    ),
+    (
+        "好评截图 ",
+        "{返现}",
+        " 找客服",
+    ),
+    (
+        "销量无",
+        "{水分}",
+        " 真实评价",
+    ),
+    (
+        "专业补单 去",
+        "{水分}",
+        " ",
+        "{QQ}",
+        " ",
+        "{qq}",
+    ),
+    (
+        "{代理}",
+        "加盟 ",
+        "{电话}",
+        " ",
+        "{phone}",
+    ),
 )
 
 
@@ -164,7 +322,9 @@ def wechat_id(rng: Rng) -> str:
     while True:
         head = "".join(rng.choice(letters) for _ in range(rng.integer(2, 6)))
         digits = "".join(rng.choice("0123456789") for _ in range(rng.integer(3, 8)))
-        value = rng.choice([f"{head}_{digits}", f"{head}{digits}", f"{head.capitalize()}{digits}", f"{head}-{digits}"])
+        value = rng.choice(
+            [f"{head}_{digits}", f"{head}{digits}", f"{head.capitalize()}{digits}", f"{head}-{digits}"]
+        )
         if not _contains_form(value):
             return value
 
@@ -201,7 +361,11 @@ def solicitation(rng: Rng) -> PlantedLine:
                 value = phone_number(rng)
                 contacts.append(value)
             else:
-                value = rng.choice(KEYWORD_FORMS[slot])
+                # The plain form stays the most common; spaced-out forms are the rarest disguise.
+                forms = KEYWORD_FORMS[slot]
+                value = rng.weighted(
+                    forms, [4.0 if i == 0 else 0.7 if " " in f else 1.0 for i, f in enumerate(forms)]
+                )
                 if slot == "返现" and value == "好评返现" and "好评" in text:
                     value = "返现"
                 keywords.append((slot, value))
@@ -212,7 +376,9 @@ def solicitation(rng: Rng) -> PlantedLine:
 
 
 def decoy_lines(rng: Rng, count: int) -> list[PlantedLine]:
-    return [PlantedLine(rng.choice(DECOY_PHRASES[d]), [], [], [d]) for d in rng.sample(list(DECOY_PHRASES), count)]
+    return [
+        PlantedLine(rng.choice(DECOY_PHRASES[d]), [], [], [d]) for d in rng.sample(list(DECOY_PHRASES), count)
+    ]
 
 
 def benign_lines(rng: Rng, count: int) -> list[PlantedLine]:
@@ -226,9 +392,19 @@ def _contains_form(text: str) -> bool:
 
 def check_vocabulary() -> None:
     """Benign lines must not contain any keyword form; only decoys flagged True may."""
-    for line in BENIGN_LINES:
+    product_print = (
+        *BRANDS_LATIN,
+        *BRANDS_CHINESE,
+        *NAMES_CHINESE,
+        *NET_CONTENT,
+        *INGREDIENTS,
+        *SMALL_PRINT,
+        *GARMENT_PRINTS,
+        *(name for names in NAMES_BY_KIND.values() for name in names),
+    )
+    for line in (*BENIGN_LINES, *product_print):
         if _contains_form(line):
-            raise AssertionError(f"benign line contains a keyword form: {line}")
+            raise AssertionError(f"benign line or product print contains a keyword form: {line}")
     for decoy, phrases in DECOY_PHRASES.items():
         for phrase in phrases:
             if decoy not in phrase or _contains_form(phrase) != (decoy in DECOYS_WITH_KEYWORD):
@@ -248,8 +424,14 @@ def busy_banner(rng: Rng, w: int, h: int) -> Image.Image:
         for k in range(0, 360, 15):
             ray = np.deg2rad([k, k + 7])
             far = 2 * max(w, h)
-            draw.polygon([(cx, cy), (cx + far * np.cos(ray[0]), cy + far * np.sin(ray[0])),
-                          (cx + far * np.cos(ray[1]), cy + far * np.sin(ray[1]))], fill=(255, 255, 255, 28))
+            draw.polygon(
+                [
+                    (cx, cy),
+                    (cx + far * np.cos(ray[0]), cy + far * np.sin(ray[0])),
+                    (cx + far * np.cos(ray[1]), cy + far * np.sin(ray[1])),
+                ],
+                fill=(255, 255, 255, 28),
+            )
     for _ in range(rng.integer(10, 40)):
         r = rng.integer(4, max(6, min(w, h) // 12))
         x, y = rng.integer(0, w), rng.integer(0, h)
@@ -276,8 +458,11 @@ def text_card(rng: Rng, w: int, h: int) -> Image.Image:
     if style == "gradient":
         c = random_colour(rng, (0.1, 0.5), (0.8, 1.0))
         return to_image(linear_gradient(h, w, c, mix(c, (255, 255, 255), 0.7)))
-    return to_image(radial_gradient(h, w, mix(random_colour(rng), (255, 255, 255), 0.8),
-                                    mix(random_colour(rng), (255, 255, 255), 0.5)))
+    return to_image(
+        radial_gradient(
+            h, w, mix(random_colour(rng), (255, 255, 255), 0.8), mix(random_colour(rng), (255, 255, 255), 0.5)
+        )
+    )
 
 
 def product_photo(rng: Rng, fonts: FontLibrary, w: int, h: int) -> tuple[Image.Image, list[Box]]:
@@ -288,8 +473,15 @@ def product_photo(rng: Rng, fonts: FontLibrary, w: int, h: int) -> tuple[Image.I
         background = coloured_background(rng, h, w)
     else:
         background = scene_background(rng, h, w)
-    stage, _ = stage_products(rng, background, fonts, fill=(0.35, 0.6), shadow=ShadowSpec(0.4, 0.15),
-                              print_probability=0.3, centre=(rng.uniform(0.35, 0.65), rng.uniform(0.4, 0.6)))
+    stage, _ = stage_products(
+        rng,
+        background,
+        fonts,
+        fill=(0.35, 0.6),
+        shadow=ShadowSpec(0.4, 0.15),
+        print_probability=0.3,
+        centre=(rng.uniform(0.35, 0.65), rng.uniform(0.4, 0.6)),
+    )
     return to_image(stage.pixels), stage.product_boxes
 
 
@@ -307,8 +499,9 @@ def pick_face_and_size(rng: Rng, fonts: FontLibrary, text: str, height: int) -> 
     return face, font_size_for_height(face, text, height)
 
 
-def colour_style(rng: Rng, face: FontFace, size: int, background: tuple[int, int, int], busy: bool,
-                 hard: bool) -> TextStyle:
+def colour_style(
+    rng: Rng, face: FontFace, size: int, background: tuple[int, int, int], busy: bool, hard: bool
+) -> TextStyle:
     """Legible colours for `background`; `hard` picks light-on-light or outlined text that
     defeats naive OCR but not a person."""
     if hard and not busy and rng.chance(0.5):
@@ -320,12 +513,20 @@ def colour_style(rng: Rng, face: FontFace, size: int, background: tuple[int, int
         stroke = max(1, size // rng.integer(10, 16))
         stroke_fill = (0, 0, 0) if sum(fill) > 380 else (255, 255, 255)
     shadow = (max(1, size // 20), max(1, size // 20)) if rng.chance(0.15) else None
-    return TextStyle(face, size, fill=fill, stroke_width=stroke, stroke_fill=stroke_fill, shadow_offset=shadow,
-                     shadow_blur=1.2)
+    return TextStyle(
+        face,
+        size,
+        fill=fill,
+        stroke_width=stroke,
+        stroke_fill=stroke_fill,
+        shadow_offset=shadow,
+        shadow_blur=1.2,
+    )
 
 
-def place_lines(rng: Rng, fonts: FontLibrary, image: Image.Image, lines: list[PlantedLine], avoid: list[Box],
-                busy: bool) -> list[Placement]:
+def place_lines(
+    rng: Rng, fonts: FontLibrary, image: Image.Image, lines: list[PlantedLine], avoid: list[Box], busy: bool
+) -> list[Placement]:
     """Put each line somewhere free, in order (callers put planted lines first so they are never
     crowded out). A line that finds no room even when shrunk is not printed, and not labelled."""
     cw, ch = image.size
@@ -337,14 +538,23 @@ def place_lines(rng: Rng, fonts: FontLibrary, image: Image.Image, lines: list[Pl
         height = min(height, max(14, ch // 8))
         if hard:
             height = max(height, 26)
-        vertical = rng.chance(0.1) and len(line.text) <= 9 and not any(c.isascii() and c.isalnum() for c in line.text)
+        # Vertical columns only for short runs of CJK characters, as they appear on real posters.
+        vertical = (
+            rng.chance(0.1) and len(line.text) <= 9 and all("\u4e00" <= c <= "\u9fff" for c in line.text)
+        )
         angle = rng.uniform(-15, 15) if rng.chance(0.3) else 0.0
         tracking = rng.uniform(0.05, 0.6) if rng.chance(0.12) else 0.0
         face, size = pick_face_and_size(rng, fonts, line.text, height)
         for _ in range(5):
             # Measure with a neutral colour first: the final colour depends on where it lands.
-            probe = TextStyle(face, size, stroke_width=max(1, size // 10), shadow_offset=(2, 2),
-                              tracking=tracking, vertical=vertical)
+            probe = TextStyle(
+                face,
+                size,
+                stroke_width=max(1, size // 10),
+                shadow_offset=(2, 2),
+                tracking=tracking,
+                vertical=vertical,
+            )
             layer = rotate_layer(render_text(line.text, probe), angle)
             spot = _free_spot(rng, (cw, ch), layer.size, taken)
             if spot is None:
@@ -353,8 +563,9 @@ def place_lines(rng: Rng, fonts: FontLibrary, image: Image.Image, lines: list[Pl
             x, y = spot
             local = region_mean_colour(image, (x, y, layer.width, layer.height))
             local_busy = busy or _is_busy(image, (x, y, layer.width, layer.height))
-            style = dataclasses.replace(colour_style(rng, face, size, local, local_busy, hard), tracking=tracking,
-                                        vertical=vertical)
+            style = dataclasses.replace(
+                colour_style(rng, face, size, local, local_busy, hard), tracking=tracking, vertical=vertical
+            )
             layer = rotate_layer(render_text(line.text, style), angle)
             box = paste_layer(image, layer, x, y)
             if box:
@@ -370,7 +581,9 @@ def _is_busy(image: Image.Image, box: Box) -> bool:
     return float(patch.std()) > 28.0
 
 
-def _free_spot(rng: Rng, canvas: tuple[int, int], size: tuple[int, int], taken: list[Box]) -> tuple[int, int] | None:
+def _free_spot(
+    rng: Rng, canvas: tuple[int, int], size: tuple[int, int], taken: list[Box]
+) -> tuple[int, int] | None:
     cw, ch = canvas
     w, h = size
     if w >= cw or h >= ch:
@@ -412,7 +625,9 @@ def make_image(job: Job) -> dict[str, str]:
     decoy_count = rng.integer(2, 4) if kind == "negative" else rng.integer(0, 2)
     lines += decoy_lines(rng, decoy_count)
     lines += benign_lines(rng, rng.integer(2, 6) if kind == "negative" else rng.integer(1, 4))
-    ordered = [line for line in lines if line.keywords] + rng.shuffled([line for line in lines if not line.keywords])
+    ordered = [line for line in lines if line.keywords] + rng.shuffled(
+        [line for line in lines if not line.keywords]
+    )
     placements = place_lines(rng, fonts, image, ordered, avoid, busy)
     fmt = random_save_format(rng, png_share=0.15, quality=(60, 95))
     name = save_image(image, Path(job.out_dir), f"kw_{job.index:05d}", fmt)
@@ -428,8 +643,14 @@ def make_image(job: Job) -> dict[str, str]:
     }
 
 
-def generate(out: str | Path, n: int, seed: int, workers: int | None = None, max_side: int | None = None,
-             progress: bool = True) -> Path:
+def generate(
+    out: str | Path,
+    n: int,
+    seed: int,
+    workers: int | None = None,
+    max_side: int | None = None,
+    progress: bool = True,
+) -> Path:
     check_vocabulary()
     out_dir = resolve_out_dir(out)
     jobs = [Job(i, seed, str(out_dir), {"max_side": max_side}) for i in range(n)]

@@ -40,7 +40,6 @@ import time
 from pathlib import Path
 
 from PIL import Image
-
 from synth import (
     Job,
     Rng,
@@ -74,9 +73,14 @@ COLUMNS = ("file", "label", "kind", "boxes", "base")
 NEGATIVE_KINDS = ("clean_product", "clean_product_with_print", "clean_scene")
 POSITIVE_KINDS = OVERLAY_KINDS
 KIND_CYCLE = (
-    ["clean_product"] * 3 + ["clean_product_with_print"] * 5 + ["clean_scene"] * 4
-    + ["overlay_text"] * 2 + ["banner"] * 2 + ["badge"] * 2 + ["logo", "watermark_tiled", "watermark_centre",
-                                                               "watermark_corner"] + ["slogan_on_product"] * 2
+    ["clean_product"] * 3
+    + ["clean_product_with_print"] * 5
+    + ["clean_scene"] * 4
+    + ["overlay_text"] * 2
+    + ["banner"] * 2
+    + ["badge"] * 2
+    + ["logo", "watermark_tiled", "watermark_centre", "watermark_corner"]
+    + ["slogan_on_product"] * 2
 )
 REAL_BASE_SHARE = 0.35
 # Kinds that can take a real photo as base (a slogan on the product needs to know where it is).
@@ -91,14 +95,15 @@ def real_bases(real_dir: Path, split: str) -> list[tuple[str, str]]:
         return []
     labels = real_dir / "labels_psoriasis.csv"
     with labels.open(encoding="utf-8") as handle:
-        clean = sorted((row["file"], row["kind"]) for row in csv.DictReader(handle) if row["label"].strip() == "0")
+        clean = sorted(
+            (row["file"], row["kind"]) for row in csv.DictReader(handle) if row["label"].strip() == "0"
+        )
     parity = 0 if split == "even" else 1
     return [item for i, item in enumerate(clean) if i % 2 == parity and (real_dir / item[0]).is_file()]
 
 
 def load_real(path: Path, rng: Rng) -> Image.Image:
-    image = Image.open(path)
-    image = image.convert("RGBA")
+    image = Image.open(path).convert("RGBA")
     flat = Image.new("RGBA", image.size, (255, 255, 255, 255))
     flat.alpha_composite(image)  # transparent PNGs are shown on white, as marketplaces do
     rgb = flat.convert("RGB")
@@ -109,18 +114,25 @@ def load_real(path: Path, rng: Rng) -> Image.Image:
     target = max(500, target)
     if target != long_side:
         scale = target / long_side
-        rgb = rgb.resize((max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))), Image.Resampling.LANCZOS)
+        rgb = rgb.resize(
+            (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))), Image.Resampling.LANCZOS
+        )
     return rgb
 
 
-def procedural_base(rng: Rng, kind: str, max_side: int = 1600) -> tuple[Image.Image, list[tuple[int, int, int, int]]]:
+def procedural_base(
+    rng: Rng, kind: str, max_side: int = 1600
+) -> tuple[Image.Image, list[tuple[int, int, int, int]]]:
     """A product photo: clean_product has no text at all, with_print carries on-product print,
     clean_scene stands the products in a textured scene. Positive kinds draw from all three."""
     fonts = discover_fonts()
     w, h = random_canvas_size(rng, 500, max_side)
+    shadow: ShadowSpec | None
     if kind == "clean_scene" or (kind in POSITIVE_KINDS and rng.chance(0.25)):
         background = scene_background(rng, h, w)
-        shadow = ShadowSpec(rng.uniform(0.3, 0.6), rng.uniform(0.1, 0.3), (rng.uniform(-0.05, 0.05), 0.02), 0.05)
+        shadow = ShadowSpec(
+            rng.uniform(0.3, 0.6), rng.uniform(0.1, 0.3), (rng.uniform(-0.05, 0.05), 0.02), 0.05
+        )
         centre = (0.5, rng.uniform(0.45, 0.55))
     else:
         style = rng.weighted(["white", "near_white", "gradient", "sweep", "colour"], [4, 1, 2, 1, 2])
@@ -131,14 +143,20 @@ def procedural_base(rng: Rng, kind: str, max_side: int = 1600) -> tuple[Image.Im
             background = solid(h, w, (grey, grey, grey - rng.uniform(0, 6)))
         elif style == "gradient":
             top, bottom = rng.uniform(225, 255), rng.uniform(200, 245)
-            background = (linear_gradient(h, w, (top,) * 3, (bottom,) * 3) if rng.chance(0.5)
-                          else radial_gradient(h, w, (top,) * 3, (bottom,) * 3))
+            background = (
+                linear_gradient(h, w, (top,) * 3, (bottom,) * 3)
+                if rng.chance(0.5)
+                else radial_gradient(h, w, (top,) * 3, (bottom,) * 3)
+            )
         elif style == "sweep":
             background = studio_sweep(rng, h, w)
         else:
             background = coloured_background(rng, h, w)
-        shadow = ShadowSpec(rng.uniform(0.0, 0.5), rng.uniform(0.0, 0.25), (rng.uniform(-0.04, 0.04), 0.02), 0.05) \
-            if rng.chance(0.6) else None
+        shadow = (
+            ShadowSpec(rng.uniform(0.0, 0.5), rng.uniform(0.0, 0.25), (rng.uniform(-0.04, 0.04), 0.02), 0.05)
+            if rng.chance(0.6)
+            else None
+        )
         centre = (0.5, 0.5)
     if kind == "clean_product":
         print_probability, kinds = 0.0, None
@@ -146,8 +164,16 @@ def procedural_base(rng: Rng, kind: str, max_side: int = 1600) -> tuple[Image.Im
         print_probability, kinds = 1.0, list(PRINTABLE_KINDS)
     else:
         print_probability, kinds = 0.5, None
-    stage, _ = stage_products(rng, background, fonts, fill=(0.45, 0.85), kinds=kinds, shadow=shadow,
-                              print_probability=print_probability, centre=centre)
+    stage, _ = stage_products(
+        rng,
+        background,
+        fonts,
+        fill=(0.45, 0.85),
+        kinds=kinds,
+        shadow=shadow,
+        print_probability=print_probability,
+        centre=centre,
+    )
     return to_image(stage.pixels), stage.product_boxes
 
 
@@ -158,14 +184,15 @@ def real_kind_to_clean_kind(real_kind: str) -> str:
 def make_image(job: Job) -> dict[str, str]:
     rng = Rng(job.seed, DATASET, job.index)
     kind = balanced_kind(job.seed, DATASET, job.index, KIND_CYCLE)
-    bases = job.options.get("real_bases") or []
+    bases_option = job.options.get("real_bases")
+    bases: list[tuple[str, str]] = bases_option if isinstance(bases_option, list) else []
     real_dir = Path(str(job.options.get("real_dir", "")))
     max_side_option = job.options.get("max_side")
     max_side = max_side_option if isinstance(max_side_option, int) else 1600
     base_name = "procedural"
     use_real = bool(bases) and kind in REAL_ELIGIBLE and rng.chance(REAL_BASE_SHARE)
     if use_real:
-        file, real_kind = rng.choice(list(bases))  # type: ignore[arg-type]
+        file, real_kind = rng.choice(bases)
         image = load_real(real_dir / file, rng)
         product_boxes: list[tuple[int, int, int, int]] = []
         base_name = f"real:{file}"
@@ -175,10 +202,13 @@ def make_image(job: Job) -> dict[str, str]:
         image, product_boxes = procedural_base(rng, kind, max_side)
     if max(image.size) > max_side:
         scale = max_side / max(image.size)
-        image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))),
-                             Image.Resampling.LANCZOS)
-        product_boxes = [(int(x * scale), int(y * scale), int(bw * scale), int(bh * scale))
-                         for x, y, bw, bh in product_boxes]
+        image = image.resize(
+            (max(1, int(image.width * scale)), max(1, int(image.height * scale))), Image.Resampling.LANCZOS
+        )
+        product_boxes = [
+            (int(x * scale), int(y * scale), int(bw * scale), int(bh * scale))
+            for x, y, bw, bh in product_boxes
+        ]
     if rng.chance(0.3):
         image = jpeg_roundtrip(image, rng.integer(70, 95))
     boxes: list[tuple[int, int, int, int]] = []
@@ -195,12 +225,25 @@ def make_image(job: Job) -> dict[str, str]:
             raise RuntimeError(f"{DATASET} #{job.index}: overlay {kind} drew nothing")
     fmt = SaveFormat("png") if rng.chance(0.15) else SaveFormat("jpg", rng.integer(55, 95))
     name = save_image(image, Path(job.out_dir), f"pso_{job.index:05d}", fmt)
-    return {"file": name, "label": str(label), "kind": kind, "boxes": json.dumps([list(b) for b in boxes]),
-            "base": base_name}
+    return {
+        "file": name,
+        "label": str(label),
+        "kind": kind,
+        "boxes": json.dumps([list(b) for b in boxes]),
+        "base": base_name,
+    }
 
 
-def generate(out: str | Path, n: int, seed: int, real_dir: str | Path | None = None, real_split: str = "none",
-             workers: int | None = None, max_side: int | None = None, progress: bool = True) -> Path:
+def generate(
+    out: str | Path,
+    n: int,
+    seed: int,
+    real_dir: str | Path | None = None,
+    real_split: str = "none",
+    workers: int | None = None,
+    max_side: int | None = None,
+    progress: bool = True,
+) -> Path:
     out_dir = resolve_out_dir(out)
     bases = real_bases(Path(real_dir), real_split) if real_dir is not None else []
     if real_dir is not None and real_split != "none" and not bases:

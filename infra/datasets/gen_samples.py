@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
-
 from synth import (
     REPO_ROOT,
     Rng,
@@ -34,8 +33,15 @@ MAX_BYTES = 80_000
 WHITE = (255.0, 255.0, 255.0)
 
 
-def _single(rng: Rng, background_pixels: np.ndarray, product_fn: Callable[[Rng, int, int], Product], w: int,
-            h: int, shadow: ShadowSpec | None, printed: bool) -> Image.Image:
+def _single(
+    rng: Rng,
+    background_pixels: np.ndarray,
+    product_fn: Callable[[Rng, int, int], Product],
+    w: int,
+    h: int,
+    shadow: ShadowSpec | None,
+    printed: bool,
+) -> Image.Image:
     """One product centred on `background_pixels` (SIDE × SIDE), optionally with on-product print."""
     product = product_fn(rng, w, h)
     if printed:
@@ -64,7 +70,9 @@ def psoriasis_banner_badge() -> Image.Image:
 
 
 def psoriasis_clean_with_print() -> Image.Image:
-    return _single(Rng(14, "sample"), solid(SIDE, SIDE, WHITE), jar, 620, 520, ShadowSpec(0.35, 0.1), printed=True)
+    return _single(
+        Rng(14, "sample"), solid(SIDE, SIDE, WHITE), jar, 620, 520, ShadowSpec(0.35, 0.1), printed=True
+    )
 
 
 def psoriasis_watermark() -> Image.Image:
@@ -79,21 +87,30 @@ def _write_lines(image: Image.Image, lines: list[tuple[str, int, tuple[int, int,
     rng = Rng(16, "sample-text")
     for text, size, colour, x, y in lines:
         face = fonts.pick(rng, text, decorative=False, bold=True, allow_latin=False)
-        layer = render_text(text, TextStyle(face, size, fill=colour, stroke_width=max(1, size // 14),
-                                            stroke_fill=(255, 255, 255)))
+        layer = render_text(
+            text,
+            TextStyle(face, size, fill=colour, stroke_width=max(1, size // 14), stroke_fill=(255, 255, 255)),
+        )
         paste_layer(image, layer, x, y)
 
 
 def keyword_disguised() -> Image.Image:
-    image = _single(Rng(16, "sample"), solid(SIDE, SIDE, WHITE), bottle, 240, 620, ShadowSpec(0.3, 0.1),
-                    printed=True)
-    _write_lines(image, [("加薇信 领取返现", 64, (220, 30, 40), 60, 40), ("VX: mei_8866", 44, (30, 30, 30), 80, 790)])
+    image = _single(
+        Rng(16, "sample"), solid(SIDE, SIDE, WHITE), bottle, 240, 620, ShadowSpec(0.3, 0.1), printed=True
+    )
+    _write_lines(
+        image, [("加薇信 领取返现", 64, (220, 30, 40), 60, 40), ("VX: mei_8866", 44, (30, 30, 30), 80, 790)]
+    )
     return image
 
 
 def keyword_decoy_wechat_pay() -> Image.Image:
-    image = _single(Rng(17, "sample"), solid(SIDE, SIDE, WHITE), jar, 520, 440, ShadowSpec(0.3, 0.1), printed=True)
-    _write_lines(image, [("支持微信支付", 56, (20, 150, 60), 60, 50), ("可放微波炉加热", 40, (60, 60, 60), 60, 800)])
+    image = _single(
+        Rng(17, "sample"), solid(SIDE, SIDE, WHITE), jar, 520, 440, ShadowSpec(0.3, 0.1), printed=True
+    )
+    _write_lines(
+        image, [("支持微信支付", 56, (20, 150, 60), 60, 50), ("可放微波炉加热", 40, (60, 60, 60), 60, 800)]
+    )
     return image
 
 

@@ -39,7 +39,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from synth import (
     Job,
     Rng,
@@ -74,18 +73,45 @@ from synth_scenes import (
 
 DATASET = "white_background"
 COLUMNS = ("file", "label", "kind")
-POSITIVE_KINDS = ("white_clean", "white_jpeg_noise", "white_soft_shadow", "white_product_crosses_edge",
-                  "white_small_product")
-NEGATIVE_KINDS = ("off_white", "grey_gradient", "coloured_frame", "split_scene", "coloured_background", "scene")
+POSITIVE_KINDS = (
+    "white_clean",
+    "white_jpeg_noise",
+    "white_soft_shadow",
+    "white_product_crosses_edge",
+    "white_small_product",
+)
+NEGATIVE_KINDS = (
+    "off_white",
+    "grey_gradient",
+    "coloured_frame",
+    "split_scene",
+    "coloured_background",
+    "scene",
+)
 KIND_CYCLE = POSITIVE_KINDS + NEGATIVE_KINDS
 WHITE = (255.0, 255.0, 255.0)
 CORNER = 8  # corner patches (px) that must stay exactly 255 in label-1 images
 
 
-def white_stage(rng: Rng, h: int, w: int, fill: tuple[float, float], shadow: ShadowSpec | None,
-                centre: tuple[float, float] = (0.5, 0.5)) -> Stage:
-    stage, _ = stage_products(rng, solid(h, w, WHITE), discover_fonts(), fill=fill, shadow=shadow,
-                              print_probability=0.5, centre=centre)
+def white_stage(
+    rng: Rng,
+    h: int,
+    w: int,
+    fill: tuple[float, float],
+    shadow: ShadowSpec | None,
+    centre: tuple[float, float] = (0.5, 0.5),
+    bottom: float | None = None,
+) -> Stage:
+    stage, _ = stage_products(
+        rng,
+        solid(h, w, WHITE),
+        discover_fonts(),
+        fill=fill,
+        shadow=shadow,
+        print_probability=0.5,
+        centre=centre,
+        bottom=bottom,
+    )
     return stage
 
 
@@ -127,15 +153,23 @@ def frame(pixels: np.ndarray, rng: Rng) -> np.ndarray:
     """A border at the image edge (1–20 px) or a double frame around a white inside."""
     out = pixels.copy()
     h, w = out.shape[:2]
-    colour = rng.choice([(0, 0, 0), (40, 40, 40), (128, 128, 128), (200, 200, 200), random_colour(rng),
-                         random_colour(rng, (0.5, 1.0), (0.6, 1.0))])
+    colour = rng.choice(
+        [
+            (0, 0, 0),
+            (40, 40, 40),
+            (128, 128, 128),
+            (200, 200, 200),
+            random_colour(rng),
+            random_colour(rng, (0.5, 1.0), (0.6, 1.0)),
+        ]
+    )
 
     def ring(inset: int, width: int, ring_colour: tuple[int, int, int]) -> None:
         c = np.asarray(ring_colour, np.float32)
-        out[inset:inset + width, inset:w - inset] = c
-        out[h - inset - width:h - inset, inset:w - inset] = c
-        out[inset:h - inset, inset:inset + width] = c
-        out[inset:h - inset, w - inset - width:w - inset] = c
+        out[inset : inset + width, inset : w - inset] = c
+        out[h - inset - width : h - inset, inset : w - inset] = c
+        out[inset : h - inset, inset : inset + width] = c
+        out[inset : h - inset, w - inset - width : w - inset] = c
 
     if rng.chance(0.65):
         ring(0, rng.integer(1, 20), colour)
@@ -165,26 +199,38 @@ def make_image(job: Job) -> dict[str, str]:
             pre_jpeg = rng.integer(60, 95) if rng.chance(0.3) else None
         pixels = stage.pixels
     elif kind == "white_soft_shadow":
-        shadow = ShadowSpec(rng.uniform(0.35, 0.75), rng.uniform(0.12, 0.35),
-                            (rng.uniform(-0.06, 0.06), rng.uniform(0.01, 0.04)), rng.uniform(0.03, 0.07))
-        # Low in the frame so the shadow sometimes runs into the bottom edge.
-        fill = (0.5, 0.8)
-        centre_y = rng.uniform(0.5, 0.62)
-        pixels = white_stage(rng, h, w, fill, shadow, (0.5, centre_y)).pixels
+        shadow = ShadowSpec(
+            rng.uniform(0.35, 0.75),
+            rng.uniform(0.12, 0.35),
+            (rng.uniform(-0.06, 0.06), rng.uniform(0.01, 0.04)),
+            rng.uniform(0.03, 0.07),
+        )
+        # A third stand just above the bottom edge, so the blurred shadow runs into it locally.
+        bottom = rng.uniform(0.95, 0.985) if rng.chance(0.35) else None
+        centre = (0.5, rng.uniform(0.5, 0.6))
+        pixels = white_stage(rng, h, w, (0.5, 0.8), shadow, centre, bottom).pixels
     elif kind == "white_product_crosses_edge":
         pixels = crossing_stage(rng, h, w).pixels
     elif kind == "white_small_product":
         centre = (rng.uniform(0.3, 0.7), rng.uniform(0.3, 0.7))
-        pixels = white_stage(rng, h, w, (0.15, 0.35), None if rng.chance(0.6) else ShadowSpec(0.4, 0.15),
-                             centre).pixels
+        pixels = white_stage(
+            rng, h, w, (0.15, 0.35), None if rng.chance(0.6) else ShadowSpec(0.4, 0.15), centre
+        ).pixels
     elif kind == "off_white":
         level = rng.uniform(228, 245)
         tint = rng.choice([(0, 0, 0), (0, -2, -6), (-3, -1, 0), (1, 0, -4)])
         colour = tuple(min(245.0, level + t) for t in tint)
-        background = solid(h, w, colour) + rng.gen.normal(0, rng.uniform(0, 1.5), (h, w, 1)).astype(np.float32)
-        pixels = stage_products(rng, np.clip(background, 0, 245), fonts, fill=(0.4, 0.85),
-                                shadow=ShadowSpec(0.4, 0.15) if rng.chance(0.5) else None,
-                                print_probability=0.5)[0].pixels
+        background = solid(h, w, colour) + rng.gen.normal(0, rng.uniform(0, 1.5), (h, w, 1)).astype(
+            np.float32
+        )
+        pixels = stage_products(
+            rng,
+            np.clip(background, 0, 245),
+            fonts,
+            fill=(0.4, 0.85),
+            shadow=ShadowSpec(0.4, 0.15) if rng.chance(0.5) else None,
+            print_probability=0.5,
+        )[0].pixels
     elif kind == "grey_gradient":
         style = rng.choice(["vertical", "radial", "sweep"])
         bright = rng.uniform(248, 255)
@@ -193,35 +239,61 @@ def make_image(job: Job) -> dict[str, str]:
             top, bottom = (bright, dark) if rng.chance(0.7) else (dark, bright)
             background = linear_gradient(h, w, (top,) * 3, (bottom,) * 3)
         elif style == "radial":
-            background = radial_gradient(h, w, (bright,) * 3, (dark,) * 3, (rng.uniform(0.4, 0.6), rng.uniform(0.35, 0.55)))
+            background = radial_gradient(
+                h, w, (bright,) * 3, (dark,) * 3, (rng.uniform(0.4, 0.6), rng.uniform(0.35, 0.55))
+            )
         else:
             background = studio_sweep(rng, h, w)
-        pixels = stage_products(rng, background, fonts, fill=(0.4, 0.85),
-                                shadow=ShadowSpec(0.4, 0.15) if rng.chance(0.5) else None,
-                                print_probability=0.5)[0].pixels
+        pixels = stage_products(
+            rng,
+            background,
+            fonts,
+            fill=(0.4, 0.85),
+            shadow=ShadowSpec(0.4, 0.15) if rng.chance(0.5) else None,
+            print_probability=0.5,
+        )[0].pixels
     elif kind == "coloured_frame":
         pixels = frame(white_stage(rng, h, w, (0.45, 0.8), None).pixels, rng)
     elif kind == "split_scene":
         split = rng.uniform(0.5, 0.85)
         wall = WHITE if rng.chance(0.5) else (rng.uniform(228, 245),) * 3
         background = wall_and_table(rng, h, w, split, wall, rng.choice(["wood", "marble", "plain", "fabric"]))
-        # Products stand on the table, their bottoms just below the split line.
-        centre_y = min(0.9, split + 0.04) - rng.uniform(0.2, 0.3)
-        pixels = stage_products(rng, background, fonts, fill=(0.35, 0.6), shadow=ShadowSpec(0.5, 0.2),
-                                print_probability=0.5, centre=(0.5, max(0.3, centre_y)))[0].pixels
+        # Products stand on the table, their bottoms a little below the split line.
+        pixels = stage_products(
+            rng,
+            background,
+            fonts,
+            fill=(0.35, min(0.6, split - 0.05)),
+            shadow=ShadowSpec(0.5, 0.2),
+            print_probability=0.5,
+            bottom=min(0.97, split + rng.uniform(0.03, 0.12)),
+        )[0].pixels
     elif kind == "coloured_background":
-        pixels = stage_products(rng, coloured_background(rng, h, w), fonts, fill=(0.4, 0.85),
-                                shadow=ShadowSpec(0.4, 0.2) if rng.chance(0.5) else None,
-                                print_probability=0.5)[0].pixels
+        pixels = stage_products(
+            rng,
+            coloured_background(rng, h, w),
+            fonts,
+            fill=(0.4, 0.85),
+            shadow=ShadowSpec(0.4, 0.2) if rng.chance(0.5) else None,
+            print_probability=0.5,
+        )[0].pixels
     else:  # scene
-        pixels = stage_products(rng, scene_background(rng, h, w), fonts, fill=(0.4, 0.8),
-                                shadow=ShadowSpec(0.5, 0.2), print_probability=0.5)[0].pixels
+        pixels = stage_products(
+            rng,
+            scene_background(rng, h, w),
+            fonts,
+            fill=(0.4, 0.8),
+            shadow=ShadowSpec(0.5, 0.2),
+            print_probability=0.5,
+        )[0].pixels
     label = 1 if kind in POSITIVE_KINDS else 0
     image = to_image(pixels)
     if label == 1:
         corners = [image.crop(box) for box in ((0, 0, CORNER, CORNER), (w - CORNER, 0, w, CORNER))]
         if kind != "white_soft_shadow" and kind != "white_product_crosses_edge":
-            corners += [image.crop(box) for box in ((0, h - CORNER, CORNER, h), (w - CORNER, h - CORNER, w, h))]
+            corners += [
+                image.crop(box) for box in ((0, h - CORNER, CORNER, h), (w - CORNER, h - CORNER, w, h))
+            ]
         if any(np.asarray(c).min() < 255 for c in corners):
             raise RuntimeError(f"{DATASET} #{job.index} ({kind}): a corner is not pure white")
     if pre_jpeg is not None:
@@ -230,8 +302,14 @@ def make_image(job: Job) -> dict[str, str]:
     return {"file": name, "label": str(label), "kind": kind}
 
 
-def generate(out: str | Path, n: int, seed: int, workers: int | None = None, max_side: int | None = None,
-             progress: bool = True) -> Path:
+def generate(
+    out: str | Path,
+    n: int,
+    seed: int,
+    workers: int | None = None,
+    max_side: int | None = None,
+    progress: bool = True,
+) -> Path:
     out_dir = resolve_out_dir(out)
     jobs = [Job(i, seed, str(out_dir), {"max_side": max_side}) for i in range(n)]
     rows = run_jobs(make_image, jobs, workers if workers is not None else default_workers(), progress)

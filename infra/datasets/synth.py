@@ -25,7 +25,6 @@ import colorsys
 import csv
 import functools
 import io
-import math
 import multiprocessing
 import os
 import subprocess
@@ -128,7 +127,9 @@ def hsv(h: float, s: float, v: float) -> RGB:
     return (round(r * 255), round(g * 255), round(b * 255))
 
 
-def random_colour(rng: Rng, sat: tuple[float, float] = (0.4, 1.0), val: tuple[float, float] = (0.3, 1.0)) -> RGB:
+def random_colour(
+    rng: Rng, sat: tuple[float, float] = (0.4, 1.0), val: tuple[float, float] = (0.3, 1.0)
+) -> RGB:
     return hsv(rng.uniform(0, 1), rng.uniform(*sat), rng.uniform(*val))
 
 
@@ -139,8 +140,19 @@ def pastel(rng: Rng) -> RGB:
 def promo_colour(rng: Rng) -> RGB:
     """The loud reds, oranges, yellows and magentas of Chinese marketplace promotions."""
     return rng.choice(
-        [(230, 20, 30), (255, 70, 0), (255, 140, 0), (250, 210, 20), (235, 0, 110), (200, 0, 0),
-         (255, 45, 85), (20, 20, 20), (0, 110, 230), (120, 40, 200), (0, 160, 90)]
+        [
+            (230, 20, 30),
+            (255, 70, 0),
+            (255, 140, 0),
+            (250, 210, 20),
+            (235, 0, 110),
+            (200, 0, 0),
+            (255, 45, 85),
+            (20, 20, 20),
+            (0, 110, 230),
+            (120, 40, 200),
+            (0, 160, 90),
+        ]
     )
 
 
@@ -148,8 +160,13 @@ def mix(a: Sequence[float], b: Sequence[float], t: float) -> RGB:
     return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t), round(a[2] + (b[2] - a[2]) * t))
 
 
-def text_colour_for(rng: Rng, background: Sequence[float], min_contrast: float = 4.5,
-                    max_contrast: float = 21.0, saturated: float = 0.5) -> RGB:
+def text_colour_for(
+    rng: Rng,
+    background: Sequence[float],
+    min_contrast: float = 4.5,
+    max_contrast: float = 21.0,
+    saturated: float = 0.5,
+) -> RGB:
     """A text colour whose WCAG contrast with `background` lies in [min_contrast, max_contrast].
 
     Low `max_contrast` (e.g. 1.6–2.5) gives the light-on-light, tone-on-tone text that defeats
@@ -252,8 +269,14 @@ class FontLibrary:
     def all_cjk(self) -> tuple[FontFace, ...]:
         return self.regular + self.decorative
 
-    def pick(self, rng: Rng, text: str, decorative: bool | None = None, bold: bool | None = None,
-             allow_latin: bool = True) -> FontFace:
+    def pick(
+        self,
+        rng: Rng,
+        text: str,
+        decorative: bool | None = None,
+        bold: bool | None = None,
+        allow_latin: bool = True,
+    ) -> FontFace:
         """A face that has a glyph for every character of `text`.
 
         `decorative=None` means either group; a group that is empty or cannot render the text
@@ -300,7 +323,9 @@ def discover_fonts() -> FontLibrary:
     if not faces:
         raise RuntimeError("no CJK font found (fc-list :lang=zh); run infra/setup.sh to install them")
     latin = tuple(
-        FontFace(path, 0, Path(path).stem, False, bold) for path, bold in _KNOWN_LATIN_FACES if Path(path).is_file()
+        FontFace(path, 0, Path(path).stem, False, bold)
+        for path, bold in _KNOWN_LATIN_FACES
+        if Path(path).is_file()
     )
     regular = tuple(f for f in faces if not f.decorative)
     decorative_faces = tuple(f for f in faces if f.decorative)
@@ -313,13 +338,17 @@ def load_font(face: FontFace, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(face.path, max(4, int(size)), index=face.index)
 
 
+@functools.cache
+def _notdef_glyph(face: FontFace) -> tuple[tuple[int, int], bytes]:
+    # U+F0000 is a private-use code point no font here maps: it renders as .notdef.
+    mask = load_font(face, 32).getmask("\U000f0000")
+    return mask.size, bytes(mask)
+
+
 @functools.lru_cache(maxsize=65536)
 def _glyph_missing(face: FontFace, char: str) -> bool:
-    font = load_font(face, 32)
-    mask = font.getmask(char)
-    # U+F0000 is a private-use code point no font here maps: it renders as .notdef.
-    notdef = font.getmask("\U000f0000")
-    return mask.size == notdef.size and bytes(mask) == bytes(notdef)
+    mask = load_font(face, 32).getmask(char)
+    return (mask.size, bytes(mask)) == _notdef_glyph(face)
 
 
 def font_covers(face: FontFace, text: str) -> bool:
@@ -360,8 +389,15 @@ def _text_masks(text: str, style: TextStyle) -> tuple[Image.Image, Image.Image]:
     """Fill mask and stroke-and-fill mask (mode L), with room for stroke and shadow."""
     font = load_font(style.face, style.size)
     stroke = style.stroke_width
-    pad = stroke + 4 + (int(abs(style.shadow_offset[0]) + abs(style.shadow_offset[1]) + 3 * style.shadow_blur)
-                        if style.shadow_offset else 0)
+    pad = (
+        stroke
+        + 4
+        + (
+            int(abs(style.shadow_offset[0]) + abs(style.shadow_offset[1]) + 3 * style.shadow_blur)
+            if style.shadow_offset
+            else 0
+        )
+    )
     size = style.size
     placements: list[tuple[float, float, str, str]] = []  # x, y, anchor, text
     if style.vertical:
@@ -399,7 +435,10 @@ def _solid(size: tuple[int, int], colour: Sequence[int], alpha: Image.Image) -> 
 def vertical_gradient_image(size: tuple[int, int], top: Sequence[int], bottom: Sequence[int]) -> Image.Image:
     w, h = size
     t = np.linspace(0.0, 1.0, max(h, 1), dtype=np.float32)[:, None, None]
-    rows = np.asarray(top, np.float32)[None, None, :3] * (1 - t) + np.asarray(bottom, np.float32)[None, None, :3] * t
+    rows = (
+        np.asarray(top, np.float32)[None, None, :3] * (1 - t)
+        + np.asarray(bottom, np.float32)[None, None, :3] * t
+    )
     return Image.fromarray(np.repeat(rows, w, axis=1).clip(0, 255).astype(np.uint8), "RGB")
 
 
@@ -409,8 +448,11 @@ def render_text(text: str, style: TextStyle) -> Image.Image:
     size = fill_mask.size
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     if style.shadow_offset is not None:
-        shadow_alpha = outer_mask.filter(ImageFilter.GaussianBlur(style.shadow_blur)) if style.shadow_blur > 0 \
+        shadow_alpha = (
+            outer_mask.filter(ImageFilter.GaussianBlur(style.shadow_blur))
+            if style.shadow_blur > 0
             else outer_mask
+        )
         shifted = Image.new("L", size, 0)
         shifted.paste(shadow_alpha, style.shadow_offset)
         shifted = shifted.point(lambda v: v * style.shadow_fill[3] // 255)
@@ -420,7 +462,9 @@ def render_text(text: str, style: TextStyle) -> Image.Image:
     if style.fill_gradient is not None:
         box = fill_mask.getbbox() or (0, 0, size[0], size[1])
         gradient = Image.new("RGB", size, style.fill_gradient[0])
-        gradient.paste(vertical_gradient_image((size[0], max(1, box[3] - box[1])), *style.fill_gradient), (0, box[1]))
+        gradient.paste(
+            vertical_gradient_image((size[0], max(1, box[3] - box[1])), *style.fill_gradient), (0, box[1])
+        )
         coloured = gradient.convert("RGBA")
         coloured.putalpha(fill_mask)
         layer = Image.alpha_composite(layer, coloured)
@@ -484,20 +528,13 @@ def paste_layer(canvas: Image.Image, layer: Image.Image, x: int, y: int, opacity
     return (x0 + ink[0], y0 + ink[1], ink[2] - ink[0], ink[3] - ink[1])
 
 
-def union_box(boxes: Iterable[Box]) -> Box | None:
-    items = list(boxes)
-    if not items:
-        return None
-    x0 = min(b[0] for b in items)
-    y0 = min(b[1] for b in items)
-    x1 = max(b[0] + b[2] for b in items)
-    y1 = max(b[1] + b[3] for b in items)
-    return (x0, y0, x1 - x0, y1 - y0)
-
-
 def boxes_overlap(a: Box, b: Box, margin: int = 0) -> bool:
-    return not (a[0] + a[2] + margin <= b[0] or b[0] + b[2] + margin <= a[0]
-                or a[1] + a[3] + margin <= b[1] or b[1] + b[3] + margin <= a[1])
+    return not (
+        a[0] + a[2] + margin <= b[0]
+        or b[0] + b[2] + margin <= a[0]
+        or a[1] + a[3] + margin <= b[1]
+        or b[1] + b[3] + margin <= a[1]
+    )
 
 
 def to_image(pixels: np.ndarray) -> Image.Image:
@@ -523,9 +560,9 @@ def random_canvas_size(rng: Rng, low: int = 500, high: int = 1600) -> tuple[int,
     long_side = rng.integer(min(low, high), high)
     ratio = rng.weighted([1.0, 0.75, 4 / 3, 2 / 3, 1.5, 0.5625, 16 / 9], [10, 4, 3, 2, 2, 1, 1])
     if ratio >= 1.0:
-        w, h = long_side, long_side / ratio
+        w, h = float(long_side), long_side / ratio
     else:
-        w, h = long_side * ratio, long_side
+        w, h = long_side * ratio, float(long_side)
     return max(low // 2, round(w)), max(low // 2, round(h))
 
 
@@ -549,8 +586,9 @@ def random_save_format(rng: Rng, png_share: float = 0.2, quality: tuple[int, int
     return SaveFormat("jpg", rng.integer(*quality))
 
 
-def save_image(image: Image.Image, out_dir: Path, stem: str, fmt: SaveFormat,
-               pre_jpeg_quality: int | None = None) -> str:
+def save_image(
+    image: Image.Image, out_dir: Path, stem: str, fmt: SaveFormat, pre_jpeg_quality: int | None = None
+) -> str:
     """Write `image`; `pre_jpeg_quality` simulates an earlier JPEG generation (then re-saved)."""
     if pre_jpeg_quality is not None:
         image = jpeg_roundtrip(image, pre_jpeg_quality)
@@ -576,8 +614,9 @@ class Job:
     options: dict[str, object] = field(default_factory=dict)
 
 
-def run_jobs(worker: Callable[[Job], dict[str, str]], jobs: Sequence[Job], workers: int,
-             progress: bool = True) -> list[dict[str, str]]:
+def run_jobs(
+    worker: Callable[[Job], dict[str, str]], jobs: Sequence[Job], workers: int, progress: bool = True
+) -> list[dict[str, str]]:
     """Run `worker` over `jobs` (in processes when workers > 1); rows come back in job order."""
     bar = None
     if progress:
@@ -594,8 +633,11 @@ def run_jobs(worker: Callable[[Job], dict[str, str]], jobs: Sequence[Job], worke
             if bar is not None:
                 bar.update(1)
     else:
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with context.Pool(processes=workers) as pool:
+        # Not "fork": the parent may already run OpenCV / BLAS threads, and forking a threaded
+        # process can deadlock. Workers are pure functions of their Job, so any start method works.
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        with context.Pool(processes=workers, initializer=_init_worker) as pool:
             for row in pool.imap(worker, jobs, chunksize=2):
                 rows.append(row)
                 if bar is not None:
@@ -603,6 +645,13 @@ def run_jobs(worker: Callable[[Job], dict[str, str]], jobs: Sequence[Job], worke
     if bar is not None:
         bar.close()
     return rows
+
+
+def _init_worker() -> None:
+    """One OpenCV thread per worker process: the processes already use every core."""
+    import cv2
+
+    cv2.setNumThreads(1)
 
 
 def default_workers() -> int:
@@ -629,10 +678,42 @@ def resolve_out_dir(out: str | Path) -> Path:
 
 # Invented brand names only (no real trademarks), Latin and Chinese.
 BRANDS_LATIN = (
-    "LUMORA", "Kinsei", "AQUAVELL", "NORDIQ", "Verdana Co.", "MIRELLE", "Oakridge", "SOLENNE", "Taviro",
-    "BRISKA", "Pellucid", "ZENFOLD", "Calyra", "HALVOR", "Neroli & Co", "Qinmu", "ORVELLE", "Stelva",
+    "LUMORA",
+    "Kinsei",
+    "AQUAVELL",
+    "NORDIQ",
+    "Verdana Co.",
+    "MIRELLE",
+    "Oakridge",
+    "SOLENNE",
+    "Taviro",
+    "BRISKA",
+    "Pellucid",
+    "ZENFOLD",
+    "Calyra",
+    "HALVOR",
+    "Neroli & Co",
+    "Qinmu",
+    "ORVELLE",
+    "Stelva",
 )
 BRANDS_CHINESE = (
-    "润泽坊", "木槿生活", "清源", "悦颜", "山川良品", "素白", "禾森", "朗致", "初见", "栖木", "星野", "云朵家",
-    "嘉禾优选", "青柠", "暖阳", "鹿角巷", "沐光", "拾光",
+    "润泽坊",
+    "木槿生活",
+    "清源",
+    "悦颜",
+    "山川良品",
+    "素白",
+    "禾森",
+    "朗致",
+    "初见",
+    "栖木",
+    "星野",
+    "云朵家",
+    "嘉禾优选",
+    "青柠",
+    "暖阳",
+    "鹿角巷",
+    "沐光",
+    "拾光",
 )

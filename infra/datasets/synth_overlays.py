@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw
-
 from synth import (
     BRANDS_CHINESE,
     BRANDS_LATIN,
@@ -39,22 +38,98 @@ from synth import (
 )
 
 PROMO_SLOGANS = (
-    "限时特惠", "买一送一", "爆款直降", "新品上市", "全场包邮", "正品保障", "第二件半价", "满199减100", "今日特价",
-    "限量抢购", "工厂直销", "七天无理由退换", "领券立减20元", "品质保证 假一赔十", "热销10万+", "年货节 低至5折",
-    "超值套装", "下单立减70元", "618大促", "双11狂欢价", "官方旗舰", "人气爆款", "送运费险", "抢先购", "顺丰包邮",
-    "终身保修", "30天无理由退换货", "预售到手价", "店长推荐", "限时秒杀", "清仓特卖", "买2件打8折",
+    "限时特惠",
+    "买一送一",
+    "爆款直降",
+    "新品上市",
+    "全场包邮",
+    "正品保障",
+    "第二件半价",
+    "满199减100",
+    "今日特价",
+    "限量抢购",
+    "工厂直销",
+    "七天无理由退换",
+    "领券立减20元",
+    "品质保证 假一赔十",
+    "热销10万+",
+    "年货节 低至5折",
+    "超值套装",
+    "下单立减70元",
+    "618大促",
+    "双11狂欢价",
+    "官方旗舰",
+    "人气爆款",
+    "送运费险",
+    "抢先购",
+    "顺丰包邮",
+    "终身保修",
+    "30天无理由退换货",
+    "预售到手价",
+    "店长推荐",
+    "限时秒杀",
+    "清仓特卖",
+    "买2件打8折",
 )
-PROMO_SECONDARY = ("立即抢购 >", "点击购买", "活动时间有限", "数量有限 售完即止", "全国联保", "次日达", "Limited offer",
-                   "BEST SELLER", "NEW ARRIVAL", "HOT SALE", "限时 3 天")
-BADGE_WORDS = ("热卖", "新品", "NEW", "HOT", "包邮", "爆款", "推荐", "特价", "SALE", "限量", "赠品", "正品", "5折", "秒杀",
-               "买1送1", "TOP1", "直降", "首发")
+PROMO_SECONDARY = (
+    "立即抢购 >",
+    "点击购买",
+    "活动时间有限",
+    "数量有限 售完即止",
+    "全国联保",
+    "次日达",
+    "Limited offer",
+    "BEST SELLER",
+    "NEW ARRIVAL",
+    "HOT SALE",
+    "限时 3 天",
+)
+BADGE_WORDS = (
+    "热卖",
+    "新品",
+    "NEW",
+    "HOT",
+    "包邮",
+    "爆款",
+    "推荐",
+    "特价",
+    "SALE",
+    "限量",
+    "赠品",
+    "正品",
+    "5折",
+    "秒杀",
+    "买1送1",
+    "TOP1",
+    "直降",
+    "首发",
+)
 SHOP_SUFFIXES = ("旗舰店", "官方店", "专营店", "优品店", "生活馆", "家居馆")
 
 
 def price_text(rng: Rng) -> str:
-    value = rng.choice(["9.9", "19.9", "29", "39.9", "49", "59", "69", "88", "98", "99", "128", "168", "199", "299",
-                        "399", "1299"])
-    return rng.choice(["¥{v}", "¥ {v}", "￥{v}", "¥{v}.00", "{v}元"]).format(v=value)
+    value = rng.choice(
+        [
+            "9.9",
+            "19.9",
+            "29",
+            "39.9",
+            "49",
+            "59",
+            "69",
+            "88",
+            "98",
+            "99",
+            "128",
+            "168",
+            "199",
+            "299",
+            "399",
+            "1299",
+        ]
+    )
+    formats = ["¥{v}", "¥ {v}", "￥{v}", "{v}元"] + ([] if "." in value else ["¥{v}.00"])
+    return rng.choice(formats).format(v=value)
 
 
 def shop_name(rng: Rng) -> str:
@@ -66,17 +141,35 @@ def shop_name(rng: Rng) -> str:
 def watermark_text(rng: Rng) -> str:
     shop = shop_name(rng)
     latin = rng.choice(BRANDS_LATIN).lower().replace(" ", "").replace(".", "").replace("&", "")
-    return rng.choice([
-        f"© {shop}", f"{shop} 版权所有", "样图 仅供参考", "SAMPLE", f"www.{latin}.com", "盗图必究", f"{latin.upper()} STUDIO",
-        f"@{shop}", f"图片来源: {shop}", f"{shop} 原创实拍", "实拍图 盗图必究", f"{latin}.shop",
-    ])
+    return rng.choice(
+        [
+            f"© {shop}",
+            f"{shop} 版权所有",
+            "样图 仅供参考",
+            "SAMPLE",
+            f"www.{latin}.com",
+            "盗图必究",
+            f"{latin.upper()} STUDIO",
+            f"@{shop}",
+            f"图片来源: {shop}",
+            f"{shop} 原创实拍",
+            "实拍图 盗图必究",
+            f"{latin}.shop",
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- placement
 
 
-def find_spot(rng: Rng, canvas: tuple[int, int], size: tuple[int, int], avoid: Sequence[Box],
-              region: Box | None = None, tries: int = 40) -> tuple[int, int]:
+def find_spot(
+    rng: Rng,
+    canvas: tuple[int, int],
+    size: tuple[int, int],
+    avoid: Sequence[Box],
+    region: Box | None = None,
+    tries: int = 40,
+) -> tuple[int, int]:
     """A top-left position for an item of `size` inside `region` avoiding `avoid` boxes.
 
     Falls back to the least-bad random spot: overlays on real listings often overlap the
@@ -113,8 +206,9 @@ def promo_face(rng: Rng, fonts: FontLibrary, text: str) -> FontFace:
     return fonts.pick(rng, text, decorative=rng.chance(0.3), bold=True)
 
 
-def promo_style(rng: Rng, fonts: FontLibrary, text: str, size: int, background: RGB,
-                face: FontFace | None = None) -> TextStyle:
+def promo_style(
+    rng: Rng, fonts: FontLibrary, text: str, size: int, background: RGB, face: FontFace | None = None
+) -> TextStyle:
     """Loud marketplace typography: bold or decorative face, outline stroke, shadow or gradient."""
     face = face or promo_face(rng, fonts, text)
     fill = promo_colour(rng)
@@ -128,8 +222,16 @@ def promo_style(rng: Rng, fonts: FontLibrary, text: str, size: int, background: 
         stroke_fill = rng.choice([(255, 255, 255), (20, 20, 20), (255, 230, 0), mix(fill, (0, 0, 0), 0.5)])
     shadow = (max(1, size // 18), max(1, size // 18)) if rng.chance(0.35) else None
     gradient = (mix(fill, (255, 255, 255), 0.35), mix(fill, (0, 0, 0), 0.2)) if rng.chance(0.25) else None
-    return TextStyle(face, size, fill=fill, fill_gradient=gradient, stroke_width=stroke, stroke_fill=stroke_fill,
-                     shadow_offset=shadow, shadow_blur=max(1.0, size / 25))
+    return TextStyle(
+        face,
+        size,
+        fill=fill,
+        fill_gradient=gradient,
+        stroke_width=stroke,
+        stroke_fill=stroke_fill,
+        shadow_offset=shadow,
+        shadow_blur=max(1.0, size / 25),
+    )
 
 
 # --------------------------------------------------------------------------- renderers
@@ -190,43 +292,74 @@ def _shape_layer(rng: Rng, shape: str, w: int, h: int, fill: RGB, outline: RGB |
         draw.polygon(points, fill=fill, outline=outline, width=ow)
     elif shape == "tag":
         notch = W * 0.18
-        draw.polygon([(notch, 0), (W - 1, 0), (W - 1, H - 1), (notch, H - 1), (0, H / 2)], fill=fill,
-                     outline=outline, width=ow)
-        draw.ellipse((notch * 0.45, H / 2 - H * 0.08, notch * 0.45 + H * 0.16, H / 2 + H * 0.08), fill=(255, 255, 255, 255))
+        draw.polygon(
+            [(notch, 0), (W - 1, 0), (W - 1, H - 1), (notch, H - 1), (0, H / 2)],
+            fill=fill,
+            outline=outline,
+            width=ow,
+        )
+        draw.ellipse(
+            (notch * 0.45, H / 2 - H * 0.08, notch * 0.45 + H * 0.16, H / 2 + H * 0.08),
+            fill=(255, 255, 255, 255),
+        )
     elif shape == "ribbon":
         tail = H * 0.4
-        draw.polygon([(0, 0), (W - 1, 0), (W - 1 - tail, H / 2), (W - 1, H - 1), (0, H - 1), (tail, H / 2)],
-                     fill=fill, outline=outline, width=ow)
+        draw.polygon(
+            [(0, 0), (W - 1, 0), (W - 1 - tail, H / 2), (W - 1, H - 1), (0, H - 1), (tail, H / 2)],
+            fill=fill,
+            outline=outline,
+            width=ow,
+        )
     elif shape == "hexagon":
-        draw.polygon([(W * 0.25, 0), (W * 0.75, 0), (W - 1, H / 2), (W * 0.75, H - 1), (W * 0.25, H - 1), (0, H / 2)],
-                     fill=fill, outline=outline, width=ow)
+        draw.polygon(
+            [(W * 0.25, 0), (W * 0.75, 0), (W - 1, H / 2), (W * 0.75, H - 1), (W * 0.25, H - 1), (0, H / 2)],
+            fill=fill,
+            outline=outline,
+            width=ow,
+        )
     elif shape == "shield":
-        draw.polygon([(0, 0), (W - 1, 0), (W - 1, H * 0.6), (W / 2, H - 1), (0, H * 0.6)], fill=fill,
-                     outline=outline, width=ow)
+        draw.polygon(
+            [(0, 0), (W - 1, 0), (W - 1, H * 0.6), (W / 2, H - 1), (0, H * 0.6)],
+            fill=fill,
+            outline=outline,
+            width=ow,
+        )
     else:
-        draw.rounded_rectangle((0, 0, W - 1, H - 1), radius=min(W, H) * rng.uniform(0.1, 0.5), fill=fill,
-                               outline=outline, width=ow)
+        draw.rounded_rectangle(
+            (0, 0, W - 1, H - 1),
+            radius=min(W, H) * rng.uniform(0.1, 0.5),
+            fill=fill,
+            outline=outline,
+            width=ow,
+        )
     return big.convert("RGBa").resize((w, h), Image.Resampling.BOX).convert("RGBA")
 
 
-def _text_in_shape(rng: Rng, fonts: FontLibrary, layer: Image.Image, lines: Sequence[str], ink: RGB,
-                   fill_ratio: float = 0.7) -> None:
+def _text_in_shape(
+    rng: Rng, fonts: FontLibrary, layer: Image.Image, lines: Sequence[str], ink: RGB, fill_ratio: float = 0.7
+) -> None:
     w, h = layer.size
     count = len(lines)
     y = h * (1 - fill_ratio) / 2
     for i, text in enumerate(lines):
         share = (0.6 if i == 0 else 0.4) if count > 1 else 1.0
-        target_h = h * fill_ratio * share / (1.0 if count == 1 else 1.0)
+        target_h = h * fill_ratio * share
         face = fonts.pick(rng, text, bold=True)
         size = min(fit_text_size(face, text, w * fill_ratio, int(target_h * 0.9), 10), int(target_h * 0.9))
         text_layer = render_text(text, TextStyle(face, max(10, size), fill=ink))
-        layer.alpha_composite(text_layer, (max(0, (w - text_layer.width) // 2),
-                                           int(min(h - text_layer.height, y + (target_h - text_layer.height) / 2))))
+        layer.alpha_composite(
+            text_layer,
+            (
+                max(0, (w - text_layer.width) // 2),
+                int(min(h - text_layer.height, y + (target_h - text_layer.height) / 2)),
+            ),
+        )
         y += target_h
 
 
-def add_badge(rng: Rng, fonts: FontLibrary, image: Image.Image, avoid: Sequence[Box],
-              product_boxes: Sequence[Box]) -> list[Box]:
+def add_badge(
+    rng: Rng, fonts: FontLibrary, image: Image.Image, avoid: Sequence[Box], product_boxes: Sequence[Box]
+) -> list[Box]:
     """Price tags, starbursts, circles, ribbons: usually near a corner or on the product's edge."""
     cw, ch = image.size
     boxes: list[Box] = []
@@ -247,19 +380,25 @@ def add_badge(rng: Rng, fonts: FontLibrary, image: Image.Image, avoid: Sequence[
         else:
             lines = [rng.choice(BADGE_WORDS)]
         ink = text_colour_for(rng, fill, 3.0, 21.0, saturated=0.2) if rng.chance(0.7) else (255, 255, 255)
-        _text_in_shape(rng, fonts, layer, lines, ink, 0.62 if shape in ("circle", "starburst", "hexagon") else 0.7)
+        _text_in_shape(
+            rng, fonts, layer, lines, ink, 0.62 if shape in ("circle", "starburst", "hexagon") else 0.7
+        )
         if rng.chance(0.3):
             layer = rotate_layer(layer, rng.uniform(-20, 20))
         if product_boxes and rng.chance(0.5):
             # On the product's upper corner, as "new" stickers often are.
-            px, py, pw, ph = rng.choice(list(product_boxes))
+            px, py, pw, _ = rng.choice(list(product_boxes))
             x = int(px + pw - layer.width * rng.uniform(0.3, 0.8))
             y = int(py - layer.height * rng.uniform(0.0, 0.5))
             x = min(max(0, x), cw - layer.width)
             y = min(max(0, y), ch - layer.height)
         else:
-            corner_regions = [(0, 0, cw // 3, ch // 3), (cw * 2 // 3, 0, cw // 3, ch // 3),
-                              (0, ch * 2 // 3, cw // 3, ch // 3), (cw * 2 // 3, ch * 2 // 3, cw // 3, ch // 3)]
+            corner_regions = [
+                (0, 0, cw // 3, ch // 3),
+                (cw * 2 // 3, 0, cw // 3, ch // 3),
+                (0, ch * 2 // 3, cw // 3, ch // 3),
+                (cw * 2 // 3, ch * 2 // 3, cw // 3, ch // 3),
+            ]
             x, y = find_spot(rng, image.size, layer.size, list(avoid) + boxes, rng.choice(corner_regions))
         box = paste_layer(image, layer, x, y)
         if box:
@@ -284,7 +423,9 @@ def _corner_ribbon(rng: Rng, fonts: FontLibrary, image: Image.Image) -> Box:
     face = fonts.pick(rng, word, bold=True)
     text_size = fit_text_size(face, word, size * 0.55, int(band * 0.7), 10)
     text = rotate_layer(render_text(word, TextStyle(face, text_size, fill=(255, 255, 255))), 45)
-    layer.alpha_composite(text, (max(0, int(size * 0.36 - text.width / 2)), max(0, int(size * 0.36 - text.height / 2))))
+    layer.alpha_composite(
+        text, (max(0, int(size * 0.36 - text.width / 2)), max(0, int(size * 0.36 - text.height / 2)))
+    )
     if corner == "tr":
         layer = layer.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     x = 0 if corner == "tl" else cw - size
@@ -298,7 +439,9 @@ def add_banner(rng: Rng, fonts: FontLibrary, image: Image.Image) -> list[Box]:
     at_top = rng.chance(0.35)
     y0 = 0 if at_top else ch - height
     main_colour = promo_colour(rng)
-    strip = vertical_gradient_image((cw, height), mix(main_colour, (255, 255, 255), 0.2), mix(main_colour, (0, 0, 0), 0.15))
+    strip = vertical_gradient_image(
+        (cw, height), mix(main_colour, (255, 255, 255), 0.2), mix(main_colour, (0, 0, 0), 0.15)
+    )
     layer = strip.convert("RGBA")
     draw = ImageDraw.Draw(layer)
     x_text = int(height * 0.3)
@@ -306,14 +449,18 @@ def add_banner(rng: Rng, fonts: FontLibrary, image: Image.Image) -> list[Box]:
         # A contrasting price block on the left, slanted on its right edge.
         block_colour = rng.choice([(255, 214, 0), (255, 255, 255), (30, 30, 30), (255, 120, 0)])
         block_w = int(cw * rng.uniform(0.22, 0.32))
-        draw.polygon([(0, 0), (block_w + height * 0.25, 0), (block_w, height), (0, height)], fill=block_colour)
+        draw.polygon(
+            [(0, 0), (block_w + height * 0.25, 0), (block_w, height), (0, height)], fill=block_colour
+        )
         price = price_text(rng)
         ink = text_colour_for(rng, block_colour, 4.0, 21.0, saturated=0.8)
         face = fonts.pick(rng, price, bold=True)
         size = fit_text_size(face, price, block_w * 0.85, int(height * 0.6), 12)
         price_layer = render_text(price, TextStyle(face, size, fill=ink))
-        layer.alpha_composite(price_layer, (max(0, (block_w - price_layer.width) // 2),
-                                            max(0, (height - price_layer.height) // 2)))
+        layer.alpha_composite(
+            price_layer,
+            (max(0, (block_w - price_layer.width) // 2), max(0, (height - price_layer.height) // 2)),
+        )
         x_text = block_w + int(height * 0.4)
     slogan = rng.choice(PROMO_SLOGANS)
     face = fonts.pick(rng, slogan, decorative=rng.chance(0.25), bold=True)
@@ -321,20 +468,29 @@ def add_banner(rng: Rng, fonts: FontLibrary, image: Image.Image) -> list[Box]:
     button_w = int(cw * 0.22) if rng.chance(0.5) else 0
     size = fit_text_size(face, slogan, max(40, cw - x_text - button_w - height * 0.3), int(height * 0.55), 12)
     stroke = max(1, size // 14) if rng.chance(0.3) else 0
-    slogan_layer = render_text(slogan, TextStyle(face, size, fill=ink, stroke_width=stroke,
-                                                 stroke_fill=mix(main_colour, (0, 0, 0), 0.5)))
-    layer.alpha_composite(slogan_layer, (min(x_text, max(0, cw - slogan_layer.width)),
-                                         max(0, (height - slogan_layer.height) // 2)))
+    slogan_layer = render_text(
+        slogan,
+        TextStyle(face, size, fill=ink, stroke_width=stroke, stroke_fill=mix(main_colour, (0, 0, 0), 0.5)),
+    )
+    layer.alpha_composite(
+        slogan_layer,
+        (min(x_text, max(0, cw - slogan_layer.width)), max(0, (height - slogan_layer.height) // 2)),
+    )
     if button_w:
         secondary = rng.choice(PROMO_SECONDARY)
         bx0 = cw - button_w - int(height * 0.2)
-        draw.rounded_rectangle((bx0, height * 0.25, cw - height * 0.2, height * 0.75), radius=height * 0.25,
-                               fill=(255, 255, 255) if rng.chance(0.6) else (255, 220, 0))
+        draw.rounded_rectangle(
+            (bx0, height * 0.25, cw - height * 0.2, height * 0.75),
+            radius=height * 0.25,
+            fill=(255, 255, 255) if rng.chance(0.6) else (255, 220, 0),
+        )
         face2 = fonts.pick(rng, secondary, bold=True)
         size2 = fit_text_size(face2, secondary, button_w * 0.85, int(height * 0.3), 10)
         button_text = render_text(secondary, TextStyle(face2, size2, fill=main_colour))
-        layer.alpha_composite(button_text, (bx0 + max(0, (button_w - button_text.width) // 2),
-                                            max(0, (height - button_text.height) // 2)))
+        layer.alpha_composite(
+            button_text,
+            (bx0 + max(0, (button_w - button_text.width) // 2), max(0, (height - button_text.height) // 2)),
+        )
     box = paste_layer(image, layer, 0, y0)
     return [box] if box else []
 
@@ -346,14 +502,19 @@ def add_logo(rng: Rng, fonts: FontLibrary, image: Image.Image) -> list[Box]:
     name = shop_name(rng) if rng.chance(0.6) else rng.choice(BRANDS_LATIN).upper()
     colour = rng.choice([promo_colour(rng), (20, 20, 20), (200, 30, 30), (0, 90, 170)])
     emblem_size = int(height * 1.2)
-    emblem = _shape_layer(rng, rng.choice(["circle", "rounded", "hexagon", "shield"]), emblem_size, emblem_size,
-                          colour, None)
+    emblem = _shape_layer(
+        rng, rng.choice(["circle", "rounded", "hexagon", "shield"]), emblem_size, emblem_size, colour, None
+    )
     initial = name[0]
     face = fonts.pick(rng, initial, bold=True)
     letter = render_text(initial, TextStyle(face, int(emblem_size * 0.6), fill=(255, 255, 255)))
-    emblem.alpha_composite(letter, (max(0, (emblem_size - letter.width) // 2), max(0, (emblem_size - letter.height) // 2)))
+    emblem.alpha_composite(
+        letter, (max(0, (emblem_size - letter.width) // 2), max(0, (emblem_size - letter.height) // 2))
+    )
     face_name = fonts.pick(rng, name, decorative=rng.chance(0.3), bold=rng.chance(0.6))
-    name_layer = render_text(name, TextStyle(face_name, height, fill=colour if rng.chance(0.7) else (40, 40, 40)))
+    name_layer = render_text(
+        name, TextStyle(face_name, height, fill=colour if rng.chance(0.7) else (40, 40, 40))
+    )
     with_emblem = rng.chance(0.7)
     gap = int(height * 0.3)
     total_w = (emblem_size + gap if with_emblem else 0) + name_layer.width
@@ -366,7 +527,9 @@ def add_logo(rng: Rng, fonts: FontLibrary, image: Image.Image) -> list[Box]:
     logo.alpha_composite(name_layer, (x, (total_h - name_layer.height) // 2))
     if logo.width > cw * 0.6:
         scale = cw * 0.6 / logo.width
-        logo = logo.resize((max(1, int(logo.width * scale)), max(1, int(logo.height * scale))), Image.Resampling.LANCZOS)
+        logo = logo.resize(
+            (max(1, int(logo.width * scale)), max(1, int(logo.height * scale))), Image.Resampling.LANCZOS
+        )
     margin = int(min(cw, ch) * rng.uniform(0.01, 0.04))
     corner = rng.weighted(["tl", "tr", "bl", "br"], [5, 2, 1, 2])
     x0 = margin if corner in ("tl", "bl") else cw - logo.width - margin
@@ -391,8 +554,16 @@ def add_watermark_tiled(rng: Rng, fonts: FontLibrary, image: Image.Image) -> lis
     size = max(14, int(min(cw, ch) * rng.uniform(0.03, 0.07)))
     colour = _watermark_colour(rng, image)
     stroke = max(1, size // 16) if rng.chance(0.25) else 0
-    tile = render_text(text, TextStyle(face, size, fill=colour, stroke_width=stroke,
-                                       stroke_fill=(255, 255, 255) if sum(colour) < 300 else (0, 0, 0)))
+    tile = render_text(
+        text,
+        TextStyle(
+            face,
+            size,
+            fill=colour,
+            stroke_width=stroke,
+            stroke_fill=(255, 255, 255) if sum(colour) < 300 else (0, 0, 0),
+        ),
+    )
     tile = rotate_layer(tile, rng.choice([1, -1]) * rng.uniform(20, 45))
     opacity = rng.uniform(0.1, 0.4)
     step_x = int(tile.width * rng.uniform(1.2, 2.0))
@@ -420,7 +591,9 @@ def add_watermark_centre(rng: Rng, fonts: FontLibrary, image: Image.Image) -> li
         # A ring emblem around the text, as stock-photo sites do.
         ring_d = int(max(layer.width, layer.height) * 1.25)
         ring = Image.new("RGBA", (ring_d, ring_d), (0, 0, 0, 0))
-        ImageDraw.Draw(ring).ellipse((2, 2, ring_d - 3, ring_d - 3), outline=(*colour, 255), width=max(2, ring_d // 40))
+        ImageDraw.Draw(ring).ellipse(
+            (2, 2, ring_d - 3, ring_d - 3), outline=(*colour, 255), width=max(2, ring_d // 40)
+        )
         ring.alpha_composite(layer, ((ring_d - layer.width) // 2, (ring_d - layer.height) // 2))
         layer = ring
     if rng.chance(0.5):
@@ -442,8 +615,9 @@ def add_watermark_corner(rng: Rng, fonts: FontLibrary, image: Image.Image) -> li
     shadow = (1, 1) if rng.chance(0.3) else None
     layer = render_text(text, TextStyle(face, size, fill=colour, shadow_offset=shadow, shadow_blur=1.0))
     if layer.width > cw * 0.8:
-        layer = layer.resize((int(cw * 0.8), max(1, int(layer.height * cw * 0.8 / layer.width))),
-                             Image.Resampling.LANCZOS)
+        layer = layer.resize(
+            (int(cw * 0.8), max(1, int(layer.height * cw * 0.8 / layer.width))), Image.Resampling.LANCZOS
+        )
     margin = int(min(cw, ch) * rng.uniform(0.015, 0.05))
     corner = rng.weighted(["br", "bl", "tr", "tl"], [5, 2, 2, 1])
     x = margin if corner in ("tl", "bl") else cw - layer.width - margin
@@ -452,7 +626,9 @@ def add_watermark_corner(rng: Rng, fonts: FontLibrary, image: Image.Image) -> li
     return [box] if box else []
 
 
-def add_slogan_on_product(rng: Rng, fonts: FontLibrary, image: Image.Image, product_boxes: Sequence[Box]) -> list[Box]:
+def add_slogan_on_product(
+    rng: Rng, fonts: FontLibrary, image: Image.Image, product_boxes: Sequence[Box]
+) -> list[Box]:
     """A slogan photoshopped onto the product body: flat (ignores the surface's perspective and
     lighting), saturated, often outlined or on a sticker shape — still psoriasis."""
     cw, ch = image.size
@@ -468,9 +644,17 @@ def add_slogan_on_product(rng: Rng, fonts: FontLibrary, image: Image.Image, prod
         # On a sticker: a rounded plate or tag shape behind the text.
         text_layer = render_text(text, TextStyle(face, size, fill=(255, 255, 255)))
         plate_colour = promo_colour(rng)
-        plate = _shape_layer(rng, rng.choice(["rounded", "tag", "ribbon"]), int(text_layer.width * 1.3),
-                             int(text_layer.height * 1.6), plate_colour, None)
-        plate.alpha_composite(text_layer, ((plate.width - text_layer.width) // 2, (plate.height - text_layer.height) // 2))
+        plate = _shape_layer(
+            rng,
+            rng.choice(["rounded", "tag", "ribbon"]),
+            int(text_layer.width * 1.3),
+            int(text_layer.height * 1.6),
+            plate_colour,
+            None,
+        )
+        plate.alpha_composite(
+            text_layer, ((plate.width - text_layer.width) // 2, (plate.height - text_layer.height) // 2)
+        )
         layer = plate
     else:
         layer = render_text(text, promo_style(rng, fonts, text, size, background, face))
@@ -486,11 +670,21 @@ def add_slogan_on_product(rng: Rng, fonts: FontLibrary, image: Image.Image, prod
     return [box] if box else []
 
 
-OVERLAY_KINDS = ("overlay_text", "banner", "badge", "logo", "watermark_tiled", "watermark_centre", "watermark_corner",
-                 "slogan_on_product")
+OVERLAY_KINDS = (
+    "overlay_text",
+    "banner",
+    "badge",
+    "logo",
+    "watermark_tiled",
+    "watermark_centre",
+    "watermark_corner",
+    "slogan_on_product",
+)
 
 
-def add_overlay(kind: str, rng: Rng, fonts: FontLibrary, image: Image.Image, product_boxes: Sequence[Box]) -> list[Box]:
+def add_overlay(
+    kind: str, rng: Rng, fonts: FontLibrary, image: Image.Image, product_boxes: Sequence[Box]
+) -> list[Box]:
     """Dispatch one overlay kind; sometimes a second, different overlay joins (real listings
     rarely carry just one), but never a second kind for watermark-only images."""
     if kind == "overlay_text":

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw
-
 from synth import (
     BRANDS_CHINESE,
     BRANDS_LATIN,
@@ -22,16 +21,19 @@ from synth import (
     FontLibrary,
     Rng,
     TextStyle,
-    contrast_ratio,
     fit_text_size,
     mix,
     random_colour,
-    relative_luminance,
     render_text,
     text_colour_for,
 )
 
 Point = tuple[float, float]
+
+
+def points_array(points: Sequence[Sequence[float]]) -> np.ndarray:
+    """float32 (N, 2) corner / matrix arrays, the type OpenCV's geometry functions want."""
+    return np.asarray(points, dtype=np.float32)
 
 
 @dataclass
@@ -89,16 +91,24 @@ class MaskPainter:
 
     def rounded_rect(self, box: tuple[float, float, float, float], radius: float, value: int = 255) -> None:
         s = self.scale
-        self.draw.rounded_rectangle((box[0] * s, box[1] * s, box[2] * s, box[3] * s), radius=radius * s, fill=value)
+        self.draw.rounded_rectangle(
+            (box[0] * s, box[1] * s, box[2] * s, box[3] * s), radius=radius * s, fill=value
+        )
 
     def line(self, points: Sequence[Point], width: float, value: int = 255) -> None:
         self.draw.line(self._pts(points), fill=value, width=max(1, int(width * self.scale)), joint="curve")
 
-    def arc(self, box: tuple[float, float, float, float], start: float, end: float, width: float,
-            value: int = 255) -> None:
+    def arc(
+        self, box: tuple[float, float, float, float], start: float, end: float, width: float, value: int = 255
+    ) -> None:
         s = self.scale
-        self.draw.arc((box[0] * s, box[1] * s, box[2] * s, box[3] * s), start, end, fill=value,
-                      width=max(1, int(width * s)))
+        self.draw.arc(
+            (box[0] * s, box[1] * s, box[2] * s, box[3] * s),
+            start,
+            end,
+            fill=value,
+            width=max(1, int(width * s)),
+        )
 
     def result(self) -> np.ndarray:
         small = self.image.resize((self.w, self.h), Image.Resampling.BOX)
@@ -114,7 +124,12 @@ def smooth_closed(points: Sequence[Point], samples: int = 12) -> list[Point]:
         p0, p1, p2, p3 = pts[(i - 1) % n], pts[i], pts[(i + 1) % n], pts[(i + 2) % n]
         for t in np.linspace(0, 1, samples, endpoint=False):
             t2, t3 = t * t, t * t * t
-            q = 0.5 * ((2 * p1) + (-p0 + p2) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2 + (-p0 + 3 * p1 - 3 * p2 + p3) * t3)
+            q = 0.5 * (
+                (2 * p1)
+                + (-p0 + p2) * t
+                + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2
+                + (-p0 + 3 * p1 - 3 * p2 + p3) * t3
+            )
             out.append((float(q[0]), float(q[1])))
     return out
 
@@ -153,7 +168,7 @@ def row_extents(alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def cylinder_lighting(alpha: np.ndarray, rng: Rng, metallic: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Lambert shading plus a specular stripe for a surface of revolution about a vertical axis."""
-    h, w = alpha.shape
+    w = alpha.shape[1]
     centre, half = row_extents(alpha)
     xx = np.arange(w, dtype=np.float32)[None, :]
     nx = np.clip((xx - centre[:, None]) / half[:, None], -1, 1)
@@ -206,15 +221,16 @@ def product_colour(rng: Rng) -> RGB:
 # --------------------------------------------------------------------------- revolved products
 
 
-def _revolved(w: int, h: int, profile: Sequence[tuple[float, float]], smooth: float = 3.0,
-              bottom_round: float = 0.03) -> tuple[np.ndarray, np.ndarray]:
+def _revolved(
+    w: int, h: int, profile: Sequence[tuple[float, float]], smooth: float = 3.0, bottom_round: float = 0.03
+) -> tuple[np.ndarray, np.ndarray]:
     """Mask of a shape given by half-width (fraction of w/2) at heights (fraction of h)."""
     rows = max(200, h)
     ys = np.linspace(0, 1, rows)
     prof_y = np.asarray([p[0] for p in profile])
     prof_hw = np.asarray([p[1] for p in profile])
-    hw = np.interp(ys, prof_y, prof_hw)
-    hw = cv2.GaussianBlur(hw.astype(np.float32)[:, None], (1, 0), smooth * rows / 200).ravel()
+    sharp = np.interp(ys, prof_y, prof_hw).astype(np.float32)
+    hw = cv2.GaussianBlur(sharp[:, None], (1, 0), smooth * rows / 200).ravel()
     if bottom_round > 0:
         start = 1 - bottom_round
         t = np.clip((ys - start) / bottom_round, 0, 1)
@@ -226,9 +242,18 @@ def _revolved(w: int, h: int, profile: Sequence[tuple[float, float]], smooth: fl
     return painter.result(), hw
 
 
-def _revolved_product(rng: Rng, kind: str, w: int, h: int, profile: Sequence[tuple[float, float]],
-                      body_colour: RGB, cap_colour: RGB, cap_end: float, label_span: tuple[float, float],
-                      metallic: bool = False) -> Product:
+def _revolved_product(
+    rng: Rng,
+    kind: str,
+    w: int,
+    h: int,
+    profile: Sequence[tuple[float, float]],
+    body_colour: RGB,
+    cap_colour: RGB,
+    cap_end: float,
+    label_span: tuple[float, float],
+    metallic: bool = False,
+) -> Product:
     alpha, hw = _revolved(w, h, profile)
     albedo = np.empty((h, w, 3), np.float32)
     albedo[:] = np.asarray(body_colour, np.float32)
@@ -236,17 +261,22 @@ def _revolved_product(rng: Rng, kind: str, w: int, h: int, profile: Sequence[tup
     albedo[:cap_rows] = np.asarray(cap_colour, np.float32)
     if cap_rows > 0 and (metallic or rng.chance(0.3)):
         # Fine vertical brushing / moulding lines on the cap.
-        albedo[:cap_rows] *= (1 + noise_texture(rng, cap_rows, w, 0.05, 0.8)[:, :, None] * (np.arange(w) % 3 == 0)[None, :, None])
+        albedo[:cap_rows] *= (
+            1
+            + noise_texture(rng, cap_rows, w, 0.05, 0.8)[:, :, None] * (np.arange(w) % 3 == 0)[None, :, None]
+        )
     shade, gloss = cylinder_lighting(alpha, rng, metallic)
     # A shadow line where the cap meets the body.
     if 0 < cap_rows < h - 2:
-        shade[max(0, cap_rows - 2):cap_rows + 2] *= 0.7
+        shade[max(0, cap_rows - 2) : cap_rows + 2] *= 0.7
     y0, y1 = int(label_span[0] * h), int(label_span[1] * h)
-    row_hw = hw[np.clip((np.linspace(label_span[0], label_span[1], 8) * (len(hw) - 1)).astype(int), 0, len(hw) - 1)]
+    row_hw = hw[
+        np.clip((np.linspace(label_span[0], label_span[1], 8) * (len(hw) - 1)).astype(int), 0, len(hw) - 1)
+    ]
     radius = float(row_hw.min() * w / 2)
     span = radius * rng.uniform(0.85, 0.98)
     cx = w / 2
-    quad = np.float32([[cx - span, y0], [cx + span, y0], [cx + span, y1], [cx - span, y1]])
+    quad = points_array([[cx - span, y0], [cx + span, y0], [cx + span, y1], [cx - span, y1]])
     surface = Surface(quad, body_colour, cylinder=(cx, radius), bulge=radius * rng.uniform(0.02, 0.08))
     return Product(kind, albedo, shade, gloss, alpha, [surface])
 
@@ -266,8 +296,16 @@ def bottle(rng: Rng, w: int, h: int) -> Product:
         profile = [(0, 0.42), (0.16, 0.42), (0.17, 0.36), (0.2, 0.4), (0.3, 0.9), (1, 0.96)]
         cap_end, span = 0.16, (0.35, 0.88)
     else:
-        profile = [(0, 0.06), (0.05, 0.06), (0.06, 0.14), (0.15, 0.14), (0.16, 0.3), (0.2, 0.3), (0.24, 0.92),
-                   (1, 0.94)]
+        profile = [
+            (0, 0.06),
+            (0.05, 0.06),
+            (0.06, 0.14),
+            (0.15, 0.14),
+            (0.16, 0.3),
+            (0.2, 0.3),
+            (0.24, 0.92),
+            (1, 0.94),
+        ]
         cap_end, span = 0.2, (0.36, 0.88)
     product = _revolved_product(rng, "bottle", w, h, profile, body, cap, cap_end, span)
     if style == "pump":
@@ -285,14 +323,18 @@ def jar(rng: Rng, w: int, h: int) -> Product:
     body = product_colour(rng)
     lid = rng.choice([(240, 240, 240), (20, 20, 20), (200, 170, 90), random_colour(rng)])
     profile = [(0, 0.9), (0.22, 0.9), (0.24, 0.86), (0.27, 0.97), (1, 0.97)]
-    return _revolved_product(rng, "jar", w, h, profile, body, lid, 0.23, (0.36, 0.9), metallic=lid == (200, 170, 90))
+    return _revolved_product(
+        rng, "jar", w, h, profile, body, lid, 0.23, (0.36, 0.9), metallic=lid == (200, 170, 90)
+    )
 
 
 def can(rng: Rng, w: int, h: int) -> Product:
     body = product_colour(rng)
     profile = [(0, 0.82), (0.04, 0.86), (0.07, 0.98), (0.93, 0.98), (0.97, 0.86), (1, 0.84)]
-    product = _revolved_product(rng, "can", w, h, profile, body, (190, 190, 195), 0.06, (0.15, 0.88), metallic=True)
-    product.albedo[int(0.95 * h):] = np.asarray((185, 185, 190), np.float32)
+    product = _revolved_product(
+        rng, "can", w, h, profile, body, (190, 190, 195), 0.06, (0.15, 0.88), metallic=True
+    )
+    product.albedo[int(0.95 * h) :] = np.asarray((185, 185, 190), np.float32)
     return product
 
 
@@ -304,7 +346,7 @@ def tube(rng: Rng, w: int, h: int) -> Product:
     product = _revolved_product(rng, "tube", w, h, profile, body, body, 0.0, (0.12, 0.74))
     cap_rows = int(0.81 * h)
     product.albedo[cap_rows:] = np.asarray(cap, np.float32)
-    product.shade[cap_rows - 2:cap_rows + 2] *= 0.7
+    product.shade[cap_rows - 2 : cap_rows + 2] *= 0.7
     # Crimp ridges at the sealed end.
     ridge = (np.arange(int(0.05 * h)) % 4 < 2).astype(np.float32)[:, None]
     product.shade[: len(ridge)] *= 1 - 0.2 * ridge
@@ -333,8 +375,14 @@ def mug(rng: Rng, w: int, h: int) -> Product:
     # The rim: a darker band inside the top edge.
     shade[: max(2, h // 40), :body_w] *= 0.6
     radius = body_w * 0.98 / 2
-    quad = np.float32([[body_w / 2 - radius * 0.9, h * 0.2], [body_w / 2 + radius * 0.9, h * 0.2],
-                       [body_w / 2 + radius * 0.9, h * 0.85], [body_w / 2 - radius * 0.9, h * 0.85]])
+    quad = points_array(
+        [
+            [body_w / 2 - radius * 0.9, h * 0.2],
+            [body_w / 2 + radius * 0.9, h * 0.2],
+            [body_w / 2 + radius * 0.9, h * 0.85],
+            [body_w / 2 - radius * 0.9, h * 0.85],
+        ]
+    )
     surface = Surface(quad, body, cylinder=(body_w / 2, radius), bulge=radius * 0.05)
     return Product("mug", albedo, shade.astype(np.float32), gloss.astype(np.float32), alpha_all, [surface])
 
@@ -366,8 +414,14 @@ def box(rng: Rng, w: int, h: int) -> Product:
         tape = MaskPainter(w, h)
         tape_w = w * 0.08
         mid = depth_x / 2 + fw / 2
-        tape.polygon([(mid - tape_w, depth_y / 2), (mid + tape_w, depth_y / 2),
-                      (fw / 2 + tape_w, depth_y), (fw / 2 - tape_w, depth_y)])
+        tape.polygon(
+            [
+                (mid - tape_w, depth_y / 2),
+                (mid + tape_w, depth_y / 2),
+                (fw / 2 + tape_w, depth_y),
+                (fw / 2 - tape_w, depth_y),
+            ]
+        )
         tape.rounded_rect((fw / 2 - tape_w, depth_y, fw / 2 + tape_w, depth_y + fh * 0.18), 1)
         paint(albedo, tape.result(), (205, 175, 130))
     else:
@@ -377,22 +431,48 @@ def box(rng: Rng, w: int, h: int) -> Product:
         band.polygon([(0, y_band), (fw, y_band - fh * rng.uniform(-0.1, 0.1)), (fw, h), (0, h)])
         band.polygon([(fw, y_band - depth_y * 0.5), (w, y_band - depth_y * 1.2), (w, fh), (fw, h)])
         paint(albedo, band.result(), mix(base, rng.choice([(255, 255, 255), (0, 0, 0)]), 0.45))
-    shade = np.ones((h, w), np.float32)
-    shade = shade * (1 - m_side * rng.uniform(0.22, 0.35)) * (1 + m_top * rng.uniform(0.08, 0.15))
-    shade *= directional(h, w, rng, 0.12)
+    shade = (
+        np.ones((h, w), np.float32)
+        * (1 - m_side * rng.uniform(0.22, 0.35))
+        * (1 + m_top * rng.uniform(0.08, 0.15))
+    )
+    shade = shade * directional(h, w, rng, 0.12)
     gloss = soft_highlight(h, w, fw * 0.3, depth_y + fh * 0.25, max(w, h) * 0.3, 0 if kraft else 18) * m_front
     # Dark creases along the box edges.
     edges = np.zeros((h, w), np.float32)
     thickness = max(1, int(min(w, h) / 250))
     for a_pt, b_pt in [((0, depth_y), (fw, depth_y)), ((fw, depth_y), (fw, h)), ((fw, depth_y), (w, 0))]:
-        cv2.line(edges, (int(a_pt[0]), int(a_pt[1])), (int(b_pt[0]), int(b_pt[1])), 1.0, thickness, cv2.LINE_AA)
+        cv2.line(
+            edges, (int(a_pt[0]), int(a_pt[1])), (int(b_pt[0]), int(b_pt[1])), 1.0, thickness, cv2.LINE_AA
+        )
     shade *= 1 - 0.25 * edges
-    surfaces = [Surface(np.float32([[fw * 0.06, depth_y + fh * 0.06], [fw * 0.94, depth_y + fh * 0.06],
-                                    [fw * 0.94, depth_y + fh * 0.94], [fw * 0.06, depth_y + fh * 0.94]]), base)]
-    surfaces.append(Surface(np.float32([[fw + depth_x * 0.12, depth_y * 0.88 + fh * 0.1],
-                                        [w - depth_x * 0.12, depth_y * 0.12 + fh * 0.1],
-                                        [w - depth_x * 0.12, fh * 0.9], [fw + depth_x * 0.12, h - fh * 0.1]]),
-                            mix(base, (0, 0, 0), 0.25), vertical_text=rng.chance(0.5)))
+    surfaces = [
+        Surface(
+            points_array(
+                [
+                    [fw * 0.06, depth_y + fh * 0.06],
+                    [fw * 0.94, depth_y + fh * 0.06],
+                    [fw * 0.94, depth_y + fh * 0.94],
+                    [fw * 0.06, depth_y + fh * 0.94],
+                ]
+            ),
+            base,
+        )
+    ]
+    surfaces.append(
+        Surface(
+            points_array(
+                [
+                    [fw + depth_x * 0.12, depth_y * 0.88 + fh * 0.1],
+                    [w - depth_x * 0.12, depth_y * 0.12 + fh * 0.1],
+                    [w - depth_x * 0.12, fh * 0.9],
+                    [fw + depth_x * 0.12, h - fh * 0.1],
+                ]
+            ),
+            mix(base, (0, 0, 0), 0.25),
+            vertical_text=rng.chance(0.5),
+        )
+    )
     product = Product("box", albedo, shade, gloss.astype(np.float32), alpha, surfaces)
     return flip_horizontal(product) if rng.chance(0.5) else product
 
@@ -414,7 +494,9 @@ def phone(rng: Rng, w: int, h: int) -> Product:
     wallpaper_b = random_colour(rng, (0.5, 1.0), (0.1, 0.5))
     yy = np.linspace(0, 1, h, dtype=np.float32)[:, None, None]
     wallpaper = np.asarray(wallpaper_a, np.float32) * (1 - yy) + np.asarray(wallpaper_b, np.float32) * yy
-    wallpaper = np.broadcast_to(wallpaper, (h, w, 3)) if rng.chance(0.6) else np.full((h, w, 3), 12.0, np.float32)
+    wallpaper = (
+        np.broadcast_to(wallpaper, (h, w, 3)) if rng.chance(0.6) else np.full((h, w, 3), 12.0, np.float32)
+    )
     albedo = albedo * (1 - screen_mask[:, :, None]) + wallpaper * screen_mask[:, :, None]
     cam = MaskPainter(w, h)
     cam.ellipse((w / 2 - bezel * 0.3, bezel * 0.35, w / 2 + bezel * 0.3, bezel * 0.95))
@@ -423,21 +505,60 @@ def phone(rng: Rng, w: int, h: int) -> Product:
     yy2, xx2 = np.mgrid[0:h, 0:w].astype(np.float32)
     reflection = ((xx2 / w + yy2 / h) > rng.uniform(0.6, 1.0)) & ((xx2 / w + yy2 / h) < rng.uniform(1.1, 1.5))
     gloss = reflection.astype(np.float32) * rng.uniform(10, 25) * screen_mask
-    surface = Surface(np.float32([[w * 0.3, h - bezel * 0.95], [w * 0.7, h - bezel * 0.95], [w * 0.7, h - bezel * 0.1],
-                                  [w * 0.3, h - bezel * 0.1]]), frame_colour)
-    return Product("phone", albedo.astype(np.float32), shade.astype(np.float32), gloss.astype(np.float32), alpha,
-                   [surface])
+    surface = Surface(
+        points_array(
+            [
+                [w * 0.3, h - bezel * 0.95],
+                [w * 0.7, h - bezel * 0.95],
+                [w * 0.7, h - bezel * 0.1],
+                [w * 0.3, h - bezel * 0.1],
+            ]
+        ),
+        frame_colour,
+    )
+    return Product(
+        "phone",
+        albedo.astype(np.float32),
+        shade.astype(np.float32),
+        gloss.astype(np.float32),
+        alpha,
+        [surface],
+    )
 
 
 # --------------------------------------------------------------------------- soft goods
 
 
 # A sneaker in side view, toe to the right, in a box whose height is ~0.45 of its width.
-_SHOE_UPPER = [(0.04, 0.1), (0.12, 0.05), (0.22, 0.14), (0.3, 0.11), (0.36, 0.01), (0.43, 0.02), (0.47, 0.14),
-               (0.6, 0.29), (0.75, 0.41), (0.9, 0.51), (0.98, 0.61), (0.99, 0.72), (0.5, 0.75), (0.02, 0.75),
-               (0.0, 0.45), (0.01, 0.22)]
-_SHOE_SOLE = [(0.0, 0.7), (0.5, 0.72), (0.97, 0.65), (1.0, 0.72), (0.98, 0.86), (0.9, 0.93), (0.5, 0.95),
-              (0.05, 0.94), (0.0, 0.85)]
+_SHOE_UPPER = [
+    (0.04, 0.1),
+    (0.12, 0.05),
+    (0.22, 0.14),
+    (0.3, 0.11),
+    (0.36, 0.01),
+    (0.43, 0.02),
+    (0.47, 0.14),
+    (0.6, 0.29),
+    (0.75, 0.41),
+    (0.9, 0.51),
+    (0.98, 0.61),
+    (0.99, 0.72),
+    (0.5, 0.75),
+    (0.02, 0.75),
+    (0.0, 0.45),
+    (0.01, 0.22),
+]
+_SHOE_SOLE = [
+    (0.0, 0.7),
+    (0.5, 0.72),
+    (0.97, 0.65),
+    (1.0, 0.72),
+    (0.98, 0.86),
+    (0.9, 0.93),
+    (0.5, 0.95),
+    (0.05, 0.94),
+    (0.0, 0.85),
+]
 _SHOE_COLLAR = [(0.07, 0.1), (0.14, 0.07), (0.24, 0.14), (0.31, 0.12), (0.22, 0.2), (0.12, 0.17)]
 _SHOE_TOE_CAP = [(0.8, 0.47), (0.92, 0.53), (0.99, 0.63), (0.99, 0.74), (0.76, 0.74), (0.74, 0.6)]
 _SHOE_HEEL = [(0.0, 0.3), (0.12, 0.32), (0.16, 0.75), (0.0, 0.75)]
@@ -466,7 +587,7 @@ def shoe(rng: Rng, w: int, h: int) -> Product:
     paint(albedo, region(_SHOE_COLLAR, 8) * m_upper, mix(upper_colour, (0, 0, 0), 0.65))
     paint(albedo, m_sole, sole_colour)
     outsole = np.zeros((h, w), np.float32)
-    outsole[int(0.89 * h):] = 1
+    outsole[int(0.89 * h) :] = 1
     paint(albedo, outsole * m_sole, mix(sole_colour, (0, 0, 0), 0.45))
     laces = MaskPainter(w, h)
     lace_colour = rng.choice([(250, 250, 250), (30, 30, 30), accent])
@@ -484,18 +605,53 @@ def shoe(rng: Rng, w: int, h: int) -> Product:
     seam = np.clip(cv2.GaussianBlur(m_sole, (0, 0), 1.5) - m_sole, 0, 1) * m_upper
     shade *= 1 - 0.8 * np.clip(seam * 3, 0, 1)
     gloss = soft_highlight(h, w, 0.6 * w, 0.35 * h, h * 0.2, rng.uniform(5, 25)) * m_upper
-    surface = Surface(np.float32([[0.03 * w, 0.42 * h], [0.16 * w, 0.42 * h], [0.16 * w, 0.6 * h],
-                                  [0.03 * w, 0.6 * h]]), mix(upper_colour, (0, 0, 0), 0.25))
+    surface = Surface(
+        points_array([[0.03 * w, 0.42 * h], [0.16 * w, 0.42 * h], [0.16 * w, 0.6 * h], [0.03 * w, 0.6 * h]]),
+        mix(upper_colour, (0, 0, 0), 0.25),
+    )
     product = Product("shoe", albedo, shade.astype(np.float32), gloss.astype(np.float32), alpha, [surface])
     return flip_horizontal(product) if rng.chance(0.5) else product
 
 
-_TSHIRT = [(0.37, 0.02), (0.2, 0.06), (0.0, 0.3), (0.12, 0.4), (0.22, 0.32), (0.22, 1.0), (0.78, 1.0), (0.78, 0.32),
-           (0.88, 0.4), (1.0, 0.3), (0.8, 0.06), (0.63, 0.02), (0.5, 0.1)]
-_DRESS = [(0.38, 0.0), (0.3, 0.03), (0.28, 0.2), (0.32, 0.38), (0.05, 1.0), (0.95, 1.0), (0.68, 0.38), (0.72, 0.2),
-          (0.7, 0.03), (0.62, 0.0), (0.5, 0.08)]
-_TROUSERS = [(0.12, 0.0), (0.88, 0.0), (0.92, 0.3), (0.98, 1.0), (0.58, 1.0), (0.5, 0.3), (0.42, 1.0), (0.02, 1.0),
-             (0.08, 0.3)]
+_TSHIRT = [
+    (0.37, 0.02),
+    (0.2, 0.06),
+    (0.0, 0.3),
+    (0.12, 0.4),
+    (0.22, 0.32),
+    (0.22, 1.0),
+    (0.78, 1.0),
+    (0.78, 0.32),
+    (0.88, 0.4),
+    (1.0, 0.3),
+    (0.8, 0.06),
+    (0.63, 0.02),
+    (0.5, 0.1),
+]
+_DRESS = [
+    (0.38, 0.0),
+    (0.3, 0.03),
+    (0.28, 0.2),
+    (0.32, 0.38),
+    (0.05, 1.0),
+    (0.95, 1.0),
+    (0.68, 0.38),
+    (0.72, 0.2),
+    (0.7, 0.03),
+    (0.62, 0.0),
+    (0.5, 0.08),
+]
+_TROUSERS = [
+    (0.12, 0.0),
+    (0.88, 0.0),
+    (0.92, 0.3),
+    (0.98, 1.0),
+    (0.58, 1.0),
+    (0.5, 0.3),
+    (0.42, 1.0),
+    (0.02, 1.0),
+    (0.08, 0.3),
+]
 
 
 def garment(rng: Rng, w: int, h: int) -> Product:
@@ -530,17 +686,35 @@ def garment(rng: Rng, w: int, h: int) -> Product:
         neck = MaskPainter(w, h)
         neck.polygon(smooth_closed(scaled([(0.4, 0.03), (0.5, 0.09), (0.6, 0.03), (0.5, 0.05)], w, h), 8))
         paint(albedo, neck.result(), mix(colour, (0, 0, 0), 0.35))
-        surfaces.append(Surface(np.float32([[0.33 * w, 0.2 * h], [0.67 * w, 0.2 * h], [0.67 * w, 0.5 * h],
-                                            [0.33 * w, 0.5 * h]]), colour))
+        surfaces.append(
+            Surface(
+                points_array(
+                    [[0.33 * w, 0.2 * h], [0.67 * w, 0.2 * h], [0.67 * w, 0.5 * h], [0.33 * w, 0.5 * h]]
+                ),
+                colour,
+            )
+        )
     elif style == "dress":
-        surfaces.append(Surface(np.float32([[0.36 * w, 0.12 * h], [0.64 * w, 0.12 * h], [0.64 * w, 0.3 * h],
-                                            [0.36 * w, 0.3 * h]]), colour))
+        surfaces.append(
+            Surface(
+                points_array(
+                    [[0.36 * w, 0.12 * h], [0.64 * w, 0.12 * h], [0.64 * w, 0.3 * h], [0.36 * w, 0.3 * h]]
+                ),
+                colour,
+            )
+        )
     else:
         band = np.zeros((h, w), np.float32)
         band[: int(0.06 * h)] = 1
         paint(albedo, band * alpha, mix(colour, (0, 0, 0), 0.15))
-        surfaces.append(Surface(np.float32([[0.62 * w, 0.08 * h], [0.82 * w, 0.08 * h], [0.83 * w, 0.2 * h],
-                                            [0.63 * w, 0.2 * h]]), colour))
+        surfaces.append(
+            Surface(
+                points_array(
+                    [[0.62 * w, 0.08 * h], [0.82 * w, 0.08 * h], [0.83 * w, 0.2 * h], [0.63 * w, 0.2 * h]]
+                ),
+                colour,
+            )
+        )
     gloss = np.zeros((h, w), np.float32)
     return Product("garment", albedo, shade.astype(np.float32), gloss, alpha, surfaces)
 
@@ -550,8 +724,14 @@ def bag(rng: Rng, w: int, h: int) -> Product:
     colour = product_colour(rng)
     body_top = 0.35
     body = MaskPainter(w, h)
-    body.polygon(smooth_closed(scaled([(0.1, body_top), (0.9, body_top), (0.97, 0.9), (0.9, 1.0), (0.1, 1.0),
-                                       (0.03, 0.9)], w, h), 6))
+    body.polygon(
+        smooth_closed(
+            scaled(
+                [(0.1, body_top), (0.9, body_top), (0.97, 0.9), (0.9, 1.0), (0.1, 1.0), (0.03, 0.9)], w, h
+            ),
+            6,
+        )
+    )
     m_body = body.result()
     handle = MaskPainter(w, h)
     handle.arc((0.25 * w, 0.02 * h, 0.75 * w, (body_top + 0.35) * h), 180, 360, min(w, h) * 0.05)
@@ -561,8 +741,11 @@ def bag(rng: Rng, w: int, h: int) -> Product:
     albedo[:] = np.asarray(colour, np.float32)
     albedo *= (1 + noise_texture(rng, h, w, 0.06, 1.2))[:, :, None]
     flap = MaskPainter(w, h)
-    flap.polygon(smooth_closed(scaled([(0.09, body_top), (0.91, body_top), (0.9, 0.62), (0.5, 0.7), (0.1, 0.62)],
-                                      w, h), 6))
+    flap.polygon(
+        smooth_closed(
+            scaled([(0.09, body_top), (0.91, body_top), (0.9, 0.62), (0.5, 0.7), (0.1, 0.62)], w, h), 6
+        )
+    )
     m_flap = flap.result() * m_body
     shade = bevel(m_body, min(w, h) * 0.06, 0.4) * directional(h, w, rng, 0.2)
     shade = shade * (1 - 0.12 * m_flap) + 0.12 * m_flap * bevel(m_flap, min(w, h) * 0.03, 0.3)
@@ -575,8 +758,10 @@ def bag(rng: Rng, w: int, h: int) -> Product:
     paint(albedo, m_clasp, (205, 175, 95))
     gloss = soft_highlight(h, w, 0.35 * w, 0.5 * h, min(w, h) * 0.2, rng.uniform(8, 25)) * m_body
     gloss += m_clasp * 60
-    surface = Surface(np.float32([[0.3 * w, 0.4 * h], [0.7 * w, 0.4 * h], [0.7 * w, 0.56 * h], [0.3 * w, 0.56 * h]]),
-                      colour)
+    surface = Surface(
+        points_array([[0.3 * w, 0.4 * h], [0.7 * w, 0.4 * h], [0.7 * w, 0.56 * h], [0.3 * w, 0.56 * h]]),
+        colour,
+    )
     return Product("bag", albedo, shade.astype(np.float32), gloss.astype(np.float32), alpha, [surface])
 
 
@@ -592,8 +777,15 @@ def flip_horizontal(product: Product) -> Product:
         quad = quad[[1, 0, 3, 2]]
         cyl = (w - s.cylinder[0], s.cylinder[1]) if s.cylinder else None
         surfaces.append(Surface(quad, s.colour, cyl, s.bulge, s.vertical_text))
-    return Product(product.kind, product.albedo[:, ::-1].copy(), product.shade[:, ::-1].copy(),
-                   product.gloss[:, ::-1].copy(), product.alpha[:, ::-1].copy(), surfaces, product.printed_text)
+    return Product(
+        product.kind,
+        product.albedo[:, ::-1].copy(),
+        product.shade[:, ::-1].copy(),
+        product.gloss[:, ::-1].copy(),
+        product.alpha[:, ::-1].copy(),
+        surfaces,
+        product.printed_text,
+    )
 
 
 def flip_vertical(product: Product) -> Product:
@@ -604,8 +796,15 @@ def flip_vertical(product: Product) -> Product:
         quad[:, 1] = h - quad[:, 1]
         quad = quad[[3, 2, 1, 0]]
         surfaces.append(Surface(quad, s.colour, s.cylinder, s.bulge, s.vertical_text))
-    return Product(product.kind, product.albedo[::-1].copy(), product.shade[::-1].copy(),
-                   product.gloss[::-1].copy(), product.alpha[::-1].copy(), surfaces, product.printed_text)
+    return Product(
+        product.kind,
+        product.albedo[::-1].copy(),
+        product.shade[::-1].copy(),
+        product.gloss[::-1].copy(),
+        product.alpha[::-1].copy(),
+        surfaces,
+        product.printed_text,
+    )
 
 
 # Aspect ratio ranges (height / width) that look natural for each kind.
@@ -636,23 +835,87 @@ def make_product(rng: Rng, max_w: int, max_h: int, kind: str | None = None) -> P
 
 # --------------------------------------------------------------------------- on-product print
 
-NAMES_CHINESE = ("氨基酸洁面乳", "天然矿泉水", "柔顺洗发露", "玻尿酸精华液", "手工红糖", "冷萃咖啡", "有机燕麦片",
-                 "护手霜", "薄荷牙膏", "鲜榨橙汁", "绿茶饮料", "舒缓身体乳", "纯牛奶", "防晒乳", "蜂蜜柚子茶")
+NAMES_CHINESE = (
+    "氨基酸洁面乳",
+    "天然矿泉水",
+    "柔顺洗发露",
+    "玻尿酸精华液",
+    "手工红糖",
+    "冷萃咖啡",
+    "有机燕麦片",
+    "护手霜",
+    "薄荷牙膏",
+    "鲜榨橙汁",
+    "绿茶饮料",
+    "舒缓身体乳",
+    "纯牛奶",
+    "防晒乳",
+    "蜂蜜柚子茶",
+)
 NAMES_BY_KIND: dict[str, tuple[str, ...]] = {
-    "bottle": ("天然矿泉水", "柔顺洗发露", "鲜榨橙汁", "绿茶饮料", "舒缓身体乳", "冷萃咖啡", "沐浴露", "玻尿酸精华液"),
+    "bottle": (
+        "天然矿泉水",
+        "柔顺洗发露",
+        "鲜榨橙汁",
+        "绿茶饮料",
+        "舒缓身体乳",
+        "冷萃咖啡",
+        "沐浴露",
+        "玻尿酸精华液",
+    ),
     "can": ("冷萃咖啡", "绿茶饮料", "鲜榨橙汁", "苏打气泡水", "蜂蜜柚子茶"),
     "jar": ("护手霜", "保湿面霜", "手工红糖", "蜂蜜柚子茶", "有机燕麦片"),
     "tube": ("氨基酸洁面乳", "薄荷牙膏", "护手霜", "防晒乳", "舒缓身体乳"),
     "mug": ("陶瓷马克杯", "保温杯", "咖啡杯"),
 }
-NET_CONTENT = ("净含量: 500ml", "净含量: 250ml", "净含量 330mL", "净含量: 1.5L", "净含量: 100g", "净含量 50g",
-               "Net Wt. 200g", "NET 120ml", "净含量: 750mL", "规格: 12片/盒")
-INGREDIENTS = ("配料: 水、白砂糖、柠檬酸", "配料表: 饮用水、食品添加剂", "成分: 甘油、透明质酸钠", "配料: 生牛乳",
-               "成分: 水, 甘油, 烟酰胺", "配料: 燕麦、大麦、葡萄干", "主要成分: 氨基酸表活", "Ingredients: Aqua, Glycerin")
-SMALL_PRINT = ("生产日期见瓶底", "保质期: 24个月", "型号: XK-2301", "型号 ZM-88", "MADE IN CHINA", "执行标准: GB/T 8939",
-               "贮存条件: 阴凉干燥处", "产地: 浙江杭州", "Model No. A1572", "SKU 20417", "批号见包装")
-GARMENT_PRINTS = ("URBAN 1987", "SUMMER", "NO.7", "STAY WILD", "青春", "自由", "OCEAN CLUB", "LUMORA", "BASIC",
-                  "1998", "福")
+NET_CONTENT = (
+    "净含量: 500ml",
+    "净含量: 250ml",
+    "净含量 330mL",
+    "净含量: 1.5L",
+    "净含量: 100g",
+    "净含量 50g",
+    "Net Wt. 200g",
+    "NET 120ml",
+    "净含量: 750mL",
+    "规格: 12片/盒",
+)
+INGREDIENTS = (
+    "配料: 水、白砂糖、柠檬酸",
+    "配料表: 饮用水、食品添加剂",
+    "成分: 甘油、透明质酸钠",
+    "配料: 生牛乳",
+    "成分: 水, 甘油, 烟酰胺",
+    "配料: 燕麦、大麦、葡萄干",
+    "主要成分: 氨基酸表活",
+    "Ingredients: Aqua, Glycerin",
+)
+SMALL_PRINT = (
+    "生产日期见瓶底",
+    "保质期: 24个月",
+    "型号: XK-2301",
+    "型号 ZM-88",
+    "MADE IN CHINA",
+    "执行标准: GB/T 8939",
+    "贮存条件: 阴凉干燥处",
+    "产地: 浙江杭州",
+    "Model No. A1572",
+    "SKU 20417",
+    "批号见包装",
+)
+GARMENT_PRINTS = (
+    "URBAN 1987",
+    "SUMMER",
+    "NO.7",
+    "STAY WILD",
+    "青春",
+    "自由",
+    "OCEAN CLUB",
+    "LUMORA",
+    "BASIC",
+    "1998",
+    "福",
+)
 
 
 def _surface_frame(surface: Surface) -> tuple[int, int]:
@@ -686,22 +949,30 @@ def _print_lines(rng: Rng, kind: str, frame_w: int, frame_h: int) -> list[tuple[
     return lines
 
 
-def compose_label(rng: Rng, fonts: FontLibrary, kind: str, frame_w: int, frame_h: int,
-                  under: RGB, low_contrast: bool) -> tuple[Image.Image, list[str]]:
+def compose_label(
+    rng: Rng, fonts: FontLibrary, kind: str, frame_w: int, frame_h: int, under: RGB, low_contrast: bool
+) -> tuple[Image.Image, list[str]]:
     """The flat artwork printed on a surface (transparent where the product colour shows)."""
     label = Image.new("RGBA", (frame_w, frame_h), (0, 0, 0, 0))
     background = under
     if kind not in ("garment", "bag", "phone", "shoe") and rng.chance(0.4):
         # A printed label panel (paper sticker / printed band) that is part of the packaging.
-        background = rng.choice([(250, 248, 240), (255, 255, 255), mix(under, (255, 255, 255), 0.6), random_colour(rng)])
+        background = rng.choice(
+            [(250, 248, 240), (255, 255, 255), mix(under, (255, 255, 255), 0.6), random_colour(rng)]
+        )
         panel = Image.new("RGBA", (frame_w, frame_h), (*background, 255))
         label = panel
     if low_contrast:
         ink = text_colour_for(rng, background, 1.35, 2.2)
     else:
         ink = text_colour_for(rng, background, 3.0, 12.0, saturated=0.3)
-    accent = ink if rng.chance(0.5) else text_colour_for(rng, background, 2.0 if low_contrast else 3.0,
-                                                         2.6 if low_contrast else 15.0, saturated=0.9)
+    accent = (
+        ink
+        if rng.chance(0.5)
+        else text_colour_for(
+            rng, background, 2.0 if low_contrast else 3.0, 2.6 if low_contrast else 15.0, saturated=0.9
+        )
+    )
     lines = _print_lines(rng, kind, frame_w, frame_h)
     printed: list[str] = []
     y = frame_h * rng.uniform(0.05, 0.15)
@@ -751,7 +1022,7 @@ def warp_print(product: Product, surface: Surface, label: Image.Image) -> tuple[
     colour_pm, alpha = _premultiplied(label)
     lh, lw = alpha.shape
     if surface.cylinder is None:
-        src = np.float32([[0, 0], [lw, 0], [lw, lh], [0, lh]])
+        src = points_array([[0, 0], [lw, 0], [lw, lh], [0, lh]])
         matrix = cv2.getPerspectiveTransform(src, surface.quad.astype(np.float32))
         warped_colour = cv2.warpPerspective(colour_pm, matrix, (w, h), flags=cv2.INTER_LINEAR)
         warped_alpha = cv2.warpPerspective(alpha, matrix, (w, h), flags=cv2.INTER_LINEAR)
@@ -776,8 +1047,9 @@ def warp_print(product: Product, surface: Surface, label: Image.Image) -> tuple[
     return colour, warped_alpha * (product.alpha > 0.5)
 
 
-def apply_print(rng: Rng, fonts: FontLibrary, product: Product, low_contrast: bool | None = None,
-                max_surfaces: int = 2) -> list[str]:
+def apply_print(
+    rng: Rng, fonts: FontLibrary, product: Product, low_contrast: bool | None = None, max_surfaces: int = 2
+) -> list[str]:
     """Print brand / name / 净含量 / ingredients onto the product's surfaces; returns what was printed."""
     printed: list[str] = []
     surfaces = product.surfaces[:max_surfaces] if rng.chance(0.5) else product.surfaces[:1]
@@ -790,18 +1062,12 @@ def apply_print(rng: Rng, fonts: FontLibrary, product: Product, low_contrast: bo
         faint = rng.chance(0.3) if low_contrast is None else low_contrast
         label, lines = compose_label(rng, fonts, product.kind, frame_w, frame_h, surface.colour, faint)
         if surface.vertical_text:
-            label = label.transpose(Image.Transpose.ROTATE_90 if rng.chance(0.5) else Image.Transpose.ROTATE_270)
+            label = label.transpose(
+                Image.Transpose.ROTATE_90 if rng.chance(0.5) else Image.Transpose.ROTATE_270
+            )
         colour, alpha = warp_print(product, surface, label)
         paint_weight = alpha[:, :, None]
         product.albedo[:] = product.albedo * (1 - paint_weight) + colour * paint_weight
         printed.extend(lines)
     product.printed_text.extend(printed)
     return printed
-
-
-def print_contrast(surface: Surface, ink: RGB) -> float:
-    return contrast_ratio(surface.colour, ink)
-
-
-def is_light(colour: Sequence[float]) -> bool:
-    return relative_luminance(colour) > 0.5

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-
-from synth import RGB, Box, FontLibrary, Rng, mix, pastel, random_colour
-from synth_products import Product, apply_print, make_product
-
+from synth import Box, FontLibrary, Rng, mix, pastel, random_colour
+from synth_products import Product, apply_print, make_product, points_array
 
 # --------------------------------------------------------------------------- noise primitives
 
@@ -28,7 +26,9 @@ def value_noise(rng: Rng, h: int, w: int, cells: float) -> np.ndarray:
     return np.clip(cv2.resize(grid, (w, h), interpolation=cv2.INTER_CUBIC), 0.0, 1.0)
 
 
-def fbm(rng: Rng, h: int, w: int, base_cells: float = 4, octaves: int = 4, persistence: float = 0.5) -> np.ndarray:
+def fbm(
+    rng: Rng, h: int, w: int, base_cells: float = 4, octaves: int = 4, persistence: float = 0.5
+) -> np.ndarray:
     """Fractal (multi-octave) noise normalised to [0, 1]."""
     total = np.zeros((h, w), np.float32)
     amplitude, cells, norm = 1.0, base_cells, 0.0
@@ -47,7 +47,9 @@ def grain(rng: Rng, h: int, w: int, sigma: float) -> np.ndarray:
     return rng.gen.normal(0.0, sigma, (h, w, 1)).astype(np.float32)
 
 
-def colourise(t: np.ndarray, dark: Sequence[float], light: Sequence[float]) -> np.ndarray:
+def colourise(
+    t: np.ndarray, dark: Sequence[float] | np.ndarray, light: Sequence[float] | np.ndarray
+) -> np.ndarray:
     d = np.asarray(dark, np.float32)[None, None, :]
     lt = np.asarray(light, np.float32)[None, None, :]
     return d + (lt - d) * t[:, :, None]
@@ -59,7 +61,9 @@ def soft_blur(image: np.ndarray, sigma: float) -> np.ndarray:
         return cv2.GaussianBlur(image, (0, 0), max(sigma, 0.3))
     h, w = image.shape[:2]
     factor = sigma / 3.0
-    small = cv2.resize(image, (max(1, int(w / factor)), max(1, int(h / factor))), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        image, (max(1, int(w / factor)), max(1, int(h / factor))), interpolation=cv2.INTER_AREA
+    )
     small = cv2.GaussianBlur(small, (0, 0), 3.0)
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
@@ -71,15 +75,23 @@ def solid(h: int, w: int, colour: Sequence[float]) -> np.ndarray:
     return np.broadcast_to(np.asarray(colour, np.float32)[None, None, :3], (h, w, 3)).copy()
 
 
-def linear_gradient(h: int, w: int, start: Sequence[float], end: Sequence[float], vertical: bool = True) -> np.ndarray:
+def linear_gradient(
+    h: int, w: int, start: Sequence[float], end: Sequence[float], vertical: bool = True
+) -> np.ndarray:
     n = h if vertical else w
     t = np.linspace(0.0, 1.0, n, dtype=np.float32)
     t2 = np.broadcast_to(t[:, None] if vertical else t[None, :], (h, w))
     return colourise(t2, start, end)
 
 
-def radial_gradient(h: int, w: int, centre_colour: Sequence[float], edge_colour: Sequence[float],
-                    centre: tuple[float, float] = (0.5, 0.45), power: float = 1.6) -> np.ndarray:
+def radial_gradient(
+    h: int,
+    w: int,
+    centre_colour: Sequence[float],
+    edge_colour: Sequence[float],
+    centre: tuple[float, float] = (0.5, 0.45),
+    power: float = 1.6,
+) -> np.ndarray:
     """Bright centre fading to `edge_colour` at the farthest corner (a vignetted studio shot)."""
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     cx, cy = centre[0] * w, centre[1] * h
@@ -110,8 +122,12 @@ def streaks(rng: Rng, h: int, w: int, rows: int, cols: int) -> np.ndarray:
 
 def wood(rng: Rng, h: int, w: int) -> np.ndarray:
     """Planks with long grain along x, in oak, walnut, pale ash or grey-washed tones."""
-    palettes = [((120, 78, 45), (190, 140, 90)), ((70, 42, 25), (130, 85, 55)), ((170, 130, 90), (225, 195, 150)),
-                ((150, 150, 145), (205, 200, 190))]
+    palettes = [
+        ((120, 78, 45), (190, 140, 90)),
+        ((70, 42, 25), (130, 85, 55)),
+        ((170, 130, 90), (225, 195, 150)),
+        ((150, 150, 145), (205, 200, 190)),
+    ]
     dark, light = rng.choice(palettes)
     plank = max(40, int(h / rng.uniform(2.5, 6)))
     img = np.empty((h, w, 3), np.float32)
@@ -121,19 +137,23 @@ def wood(rng: Rng, h: int, w: int) -> np.ndarray:
         warp = fbm(rng, ph, w, 2, 2) * rng.uniform(0.5, 1.5)
         rings = 0.5 + 0.5 * np.sin((yy * rng.uniform(3, 8) + warp) * 2 * np.pi)
         fibres = streaks(rng, ph, w, ph // 3, w // 80)
-        t = 0.45 * rings ** 2 + 0.55 * fibres
-        img[y0:y0 + ph] = colourise(t, dark, light) * rng.uniform(0.9, 1.08)
-        img[y0:y0 + max(1, h // 400) + 1] *= 0.55  # the gap between planks
+        t = 0.45 * rings**2 + 0.55 * fibres
+        img[y0 : y0 + ph] = colourise(t, dark, light) * rng.uniform(0.9, 1.08)
+        img[y0 : y0 + max(1, h // 400) + 1] *= 0.55  # the gap between planks
     return np.clip(img, 0, 255)
 
 
 def marble(rng: Rng, h: int, w: int) -> np.ndarray:
     """Stone with thin meandering veins on a mostly even base."""
-    base = np.asarray(rng.choice([(238, 236, 232), (226, 223, 219), (58, 58, 62), (218, 205, 195)]), np.float32)
+    base = np.asarray(
+        rng.choice([(238, 236, 232), (226, 223, 219), (58, 58, 62), (218, 205, 195)]), np.float32
+    )
     vein_colour = base * 0.55 if base.mean() > 128 else np.minimum(base * 2.5 + 60, 255)
     turbulence = fbm(rng, h, w, 3, 5)
     xx, yy = np.meshgrid(np.linspace(0, 1, w, dtype=np.float32), np.linspace(0, 1, h, dtype=np.float32))
-    phase = (xx * rng.uniform(0.3, 1.0) + yy * rng.uniform(0.3, 1.0)) * 1.5 + turbulence * rng.uniform(1.2, 2.2)
+    phase = (xx * rng.uniform(0.3, 1.0) + yy * rng.uniform(0.3, 1.0)) * 1.5 + turbulence * rng.uniform(
+        1.2, 2.2
+    )
     veins = np.exp(-np.abs(np.sin(phase * np.pi)) / 0.05) * fbm(rng, h, w, 3, 3) ** 1.5
     cloud = 0.93 + 0.07 * fbm(rng, h, w, 5, 4)
     img = colourise(veins, base, vein_colour) * cloud[:, :, None]
@@ -153,8 +173,8 @@ def fabric(rng: Rng, h: int, w: int) -> np.ndarray:
 
 def concrete(rng: Rng, h: int, w: int) -> np.ndarray:
     grey = rng.uniform(110, 200)
-    t = fbm(rng, h, w, 6, 5)
-    img = solid(h, w, (grey, grey * 0.98, grey * 0.95)) * (0.8 + 0.4 * t)[:, :, None]
+    t = 0.6 * fbm(rng, h, w, 6, 5) + 0.4 * fbm(rng, h, w, 60, 2)  # blotches plus fine grit
+    img = solid(h, w, (grey, grey * 0.98, grey * 0.95)) * (0.88 + 0.24 * t)[:, :, None]
     return np.clip(img + grain(rng, h, w, 6), 0, 255)
 
 
@@ -177,13 +197,16 @@ def bokeh(rng: Rng, h: int, w: int) -> np.ndarray:
         r = rng.integer(max(6, min(h, w) // 40), max(12, min(h, w) // 8))
         cx, cy = rng.integer(0, w), rng.integer(0, h)
         colour = random_colour(rng, (0.2, 0.8), (0.7, 1.0))
-        cv2.circle(layer, (cx, cy), r, tuple(float(c) * rng.uniform(0.2, 0.6) for c in colour), -1, cv2.LINE_AA)
+        cv2.circle(
+            layer, (cx, cy), r, tuple(float(c) * rng.uniform(0.2, 0.6) for c in colour), -1, cv2.LINE_AA
+        )
     layer = soft_blur(layer, max(2.0, min(h, w) / 150))
     return np.clip(img + layer, 0, 255)
 
 
-def wall_and_table(rng: Rng, h: int, w: int, split: float, wall: Sequence[float] | None = None,
-                   table: str = "wood") -> np.ndarray:
+def wall_and_table(
+    rng: Rng, h: int, w: int, split: float, wall: Sequence[float] | None = None, table: str = "wood"
+) -> np.ndarray:
     """A wall above a table top; the table edge at `split` (fraction of the height)."""
     split_y = int(h * split)
     wall_colour = wall if wall is not None else pastel(rng)
@@ -201,14 +224,16 @@ def wall_and_table(rng: Rng, h: int, w: int, split: float, wall: Sequence[float]
         # Light falls off toward the front edge of the table.
         top *= np.linspace(1.0, rng.uniform(0.75, 0.95), table_h, dtype=np.float32)[:, None, None]
         img[split_y:] = top
-        img[split_y:split_y + max(2, h // 200)] *= 0.8
+        img[split_y : split_y + max(2, h // 200)] *= 0.8
     return np.clip(img, 0, 255)
 
 
 def room_scene(rng: Rng, h: int, w: int) -> np.ndarray:
     """A simple interior: textured wall, a bright window, a shelf or plant, a wooden floor."""
     split = rng.uniform(0.55, 0.8)
-    img = wall_and_table(rng, h, w, split, random_colour(rng, (0.05, 0.35), (0.6, 0.9)), rng.choice(["wood", "fabric"]))
+    img = wall_and_table(
+        rng, h, w, split, random_colour(rng, (0.05, 0.35), (0.6, 0.9)), rng.choice(["wood", "fabric"])
+    )
     split_y = int(h * split)
     img[:split_y] *= (0.9 + 0.15 * fbm(rng, split_y, w, 5, 3))[:, :, None]
     if rng.chance(0.7):
@@ -216,9 +241,11 @@ def room_scene(rng: Rng, h: int, w: int) -> np.ndarray:
         ww, wh = rng.integer(w // 5, w // 3), rng.integer(h // 5, h // 3)
         wy1 = min(wy0 + wh, split_y - 10)
         if wy1 > wy0:
-            img[wy0:wy1, wx0:wx0 + ww] = linear_gradient(wy1 - wy0, min(ww, w - wx0), (235, 245, 255), (200, 225, 245))
+            img[wy0:wy1, wx0 : wx0 + ww] = linear_gradient(
+                wy1 - wy0, min(ww, w - wx0), (235, 245, 255), (200, 225, 245)
+            )
             frame = 6
-            img[wy0:wy1, wx0 + ww // 2 - frame // 2:wx0 + ww // 2 + frame // 2] = (250, 250, 250)
+            img[wy0:wy1, wx0 + ww // 2 - frame // 2 : wx0 + ww // 2 + frame // 2] = (250, 250, 250)
     if rng.chance(0.6):
         # A plant: a pot and a cluster of leaves, blurred like a background out of focus.
         layer = img.copy()
@@ -294,7 +321,7 @@ def shadow_map(h: int, w: int, alpha: np.ndarray, box: Box, spec: ShadowSpec) ->
     size = max(bw, bh)
     if spec.drop_strength > 0:
         dx, dy = int(spec.drop_offset[0] * size), int(spec.drop_offset[1] * size)
-        matrix = np.float32([[1, 0, dx], [0, 1, dy]])
+        matrix = points_array([[1, 0, dx], [0, 1, dy]])
         shifted = cv2.warpAffine(alpha, matrix, (w, h))
         sigma = max(1.5, spec.blur * size)
         out = np.maximum(out, spec.drop_strength * soft_blur(shifted, sigma))
@@ -328,8 +355,12 @@ class Stage:
         return int(self.pixels.shape[1])
 
 
-def composite_products(background: np.ndarray, products: Sequence[Product], origins: Sequence[tuple[int, int]],
-                       shadow: ShadowSpec | None = None) -> Stage:
+def composite_products(
+    background: np.ndarray,
+    products: Sequence[Product],
+    origins: Sequence[tuple[int, int]],
+    shadow: ShadowSpec | None = None,
+) -> Stage:
     """Shadows first (multiplicative on the background), then products back to front."""
     h, w = background.shape[:2]
     pixels = background.astype(np.float32, copy=True)
@@ -341,7 +372,7 @@ def composite_products(background: np.ndarray, products: Sequence[Product], orig
         ph, pw = product.alpha.shape
         x0, y0, x1, y1 = max(0, ox), max(0, oy), min(w, ox + pw), min(h, oy + ph)
         if x1 > x0 and y1 > y0:
-            full[y0:y1, x0:x1] = product.alpha[y0 - oy:y1 - oy, x0 - ox:x1 - ox]
+            full[y0:y1, x0:x1] = product.alpha[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
         canvas_alphas.append(full)
         boxes.append((ox, oy, pw, ph))
     if shadow is not None:
@@ -356,7 +387,7 @@ def composite_products(background: np.ndarray, products: Sequence[Product], orig
         if x1 <= x0 or y1 <= y0:
             continue
         a = full[y0:y1, x0:x1, None]
-        pixels[y0:y1, x0:x1] = pixels[y0:y1, x0:x1] * (1 - a) + rgb[y0 - oy:y1 - oy, x0 - ox:x1 - ox] * a
+        pixels[y0:y1, x0:x1] = pixels[y0:y1, x0:x1] * (1 - a) + rgb[y0 - oy : y1 - oy, x0 - ox : x1 - ox] * a
         union = np.maximum(union, full)
     clipped = [clip_box(b, w, h) for b in boxes]
     return Stage(pixels, union, [b for b in clipped if b is not None])
@@ -388,16 +419,20 @@ def arrange_row(rng: Rng, region: Box, sizes: Sequence[tuple[int, int]]) -> list
     return origins
 
 
-def bottom_colour(pixels: np.ndarray) -> RGB:
-    row = pixels[-max(1, pixels.shape[0] // 50):].reshape(-1, 3).mean(axis=0)
-    return (int(row[0]), int(row[1]), int(row[2]))
-
-
-def stage_products(rng: Rng, background: np.ndarray, fonts: FontLibrary | None = None, *,
-                   fill: tuple[float, float] = (0.5, 0.85), count: int | None = None,
-                   kinds: Sequence[str] | None = None, shadow: ShadowSpec | None = None,
-                   print_probability: float = 0.0, low_contrast_print: bool | None = None,
-                   centre: tuple[float, float] = (0.5, 0.5)) -> tuple[Stage, list[str]]:
+def stage_products(
+    rng: Rng,
+    background: np.ndarray,
+    fonts: FontLibrary | None = None,
+    *,
+    fill: tuple[float, float] = (0.5, 0.85),
+    count: int | None = None,
+    kinds: Sequence[str] | None = None,
+    shadow: ShadowSpec | None = None,
+    print_probability: float = 0.0,
+    low_contrast_print: bool | None = None,
+    centre: tuple[float, float] = (0.5, 0.5),
+    bottom: float | None = None,
+) -> tuple[Stage, list[str]]:
     """Stand 1–3 products on `background`; returns the stage and any on-product print.
 
     `fill` is the share of the shorter canvas side the product group spans (e-commerce main
@@ -429,7 +464,8 @@ def stage_products(rng: Rng, background: np.ndarray, fonts: FontLibrary | None =
     x1 = max(o[0] + p.size[0] for o, p in zip(origins, products, strict=True))
     y1 = max(o[1] + p.size[1] for o, p in zip(origins, products, strict=True))
     dx = int(w * centre[0] - (x0 + x1) / 2)
-    dy = int(h * centre[1] - (y0 + y1) / 2)
+    # `bottom` (fraction of the height) stands the group on a floor line instead of centring it.
+    dy = int(h * centre[1] - (y0 + y1) / 2) if bottom is None else int(h * bottom - y1)
     dx = max(-x0, min(dx, w - x1)) if x1 - x0 <= w else -x0
     dy = max(-y0, min(dy, h - y1)) if y1 - y0 <= h else -y0
     origins = [(o[0] + dx, o[1] + dy) for o in origins]
