@@ -292,3 +292,40 @@ class AliyunErrorValue(BaseModel):
 
 
 DataValueFormat = Literal["object", "string"]
+
+
+# --------------------------------------------------------------------------- bucket result documents
+# (issue 5: bucket uploads) One JSON document per uploaded image per API, written to
+# RESULTS_BUCKET at RESULTS_PREFIX + "{api}/" + source key + ".json" by image_audit.bucket.
+
+
+class SourceObject(BaseModel):
+    """The uploaded object a document was computed from, as its notification described it.
+
+    ``sequencer`` orders the events of one key (S3 documents it for that purpose); it, ``etag`` and
+    ``version_id`` are what a later delivery is compared with to tell a duplicate or a stale event
+    from a newer upload of the same key.
+    """
+
+    bucket: str
+    key: str = Field(description="Object key as stored in S3 (decoded, not URL-encoded).")
+    version_id: str | None = None
+    etag: str | None = None
+    size: int | None = None
+    sequencer: str | None = None
+
+
+class BucketResult(BaseModel):
+    """Outcome of one uploaded image for one API: the native response, or an error (``errno: -1``)."""
+
+    schema_version: Literal[1] = 1
+    api: ApiName
+    errno: Literal[0, -1]
+    version: str = Field(description="Algorithm/model version of the API that wrote the document.")
+    source: SourceObject
+    verdict: str = Field(description="Short verdict; also the value of the optional source-object tag.")
+    response: NativeResponse[Any] | None = Field(
+        None, description="The native API response for this image (errno 0 only)."
+    )
+    code: str | None = Field(None, description="Error code, as the API's (errno -1 only).")
+    message: str | None = None

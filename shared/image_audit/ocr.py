@@ -55,6 +55,12 @@ VERTICAL_ASPECT = 1.5
 # Lines are cut from the input at most this tall (text height), then resized to 48 px: cutting a
 # 600 px banner headline at full size only to shrink it again wastes time and memory.
 MAX_CROP_TEXT_HEIGHT = 2 * REC_HEIGHT
+# Content cropping before detection: flat margin kept around the content (px of the probed
+# image; the detector needs some context at a text's edge), share of the border that must be
+# one colour, and the largest content box (share of the image) still worth cropping to.
+CONTENT_MARGIN = 16
+CONTENT_FLAT_BORDER_SHARE = 0.9
+CONTENT_MIN_SAVING = 0.85
 
 AngleClassifierMode = Literal["auto", "always", "never"]
 
@@ -76,6 +82,9 @@ class OcrConfig:
     det_max_side: int = 1280
     det_min_side: int = 480
     det_max_upscale: float = 2.0
+    # Pixels within this many grey levels of a flat border colour count as background when
+    # cropping the detector's input to the content; -1 turns cropping off.
+    content_tolerance: int = 10
     # DB post-processing, as PaddleOCR/RapidOCR: pixel threshold of the text mask, mean
     # probability a box needs to be kept, how far a shrunk text kernel is grown back.
     det_thresh: float = 0.3
@@ -200,33 +209,43 @@ class OcrEngine:
         height, width = rgb.shape[:2]
         scale = self._working_scale(height, width)
         work_w, work_h = max(1, round(width * scale)), max(1, round(height * scale))
-        if (work_w, work_h) == (width, height):
-            working = rgb
+        prob_map = np.zeros((work_h, work_w), dtype=np.float32)
+
+        # The detector only sees the part of the image that differs from a flat border colour
+        # (product shots on white are mostly border): its cost is proportional to pixels.
+        # Shrinking happens first so that a huge input is probed (and copied) only at working size.
+        if scale < 1:
+            source = cv2.resize(rgb, (work_w, work_h), interpolation=cv2.INTER_AREA)
+            to_input = (width / work_w, height / work_h)
         else:
-            # INTER_AREA when shrinking: it averages, so thin strokes survive a big downscale.
-            interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-            working = cv2.resize(rgb, (work_w, work_h), interpolation=interpolation)
+            source, to_input = rgb, (1.0, 1.0)
+        content = _content_box(source, self.config.content_tolerance)
+        if content.empty:
+            return TextDetection(boxes=[], box_scores=[], prob_map=prob_map, scale=work_w / width)
+        x0, y0, x1, y1 = content.box
+        region = source[y0:y1, x0:x1]
+        if scale > 1:
+            region_w, region_h = max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale))
+            region = cv2.resize(region, (region_w, region_h), interpolation=cv2.INTER_LINEAR)
+            region_to_source = ((x1 - x0) / region_w, (y1 - y0) / region_h)
+            map_x, map_y = round(x0 * scale), round(y0 * scale)
+        else:
+            region_to_source = (1.0, 1.0)
+            map_x, map_y = x0, y0
 
-        # Pad (not stretch) to the detector's stride, so x and y keep one scale. The padding is 0
-        # after normalisation, i.e. mid grey, as PaddleOCR pads.
-        pad_h = _round_up(max(work_h, DET_STRIDE), DET_STRIDE)
-        pad_w = _round_up(max(work_w, DET_STRIDE), DET_STRIDE)
-        blob = np.zeros((1, 3, pad_h, pad_w), dtype=np.float32)
-        for channel in range(3):
-            # The Paddle models were trained on BGR: channel 0 of the blob is blue.
-            np.multiply(working[:, :, 2 - channel], 2.0 / 255.0, out=blob[0, channel, :work_h, :work_w])
-        blob[0, :, :work_h, :work_w] -= 1.0
+        region_prob = self._run_detector(region, content.background)
+        # The map of the whole working image: zero where the detector did not look.
+        fit_h, fit_w = min(region_prob.shape[0], work_h - map_y), min(region_prob.shape[1], work_w - map_x)
+        prob_map[map_y : map_y + fit_h, map_x : map_x + fit_w] = region_prob[:fit_h, :fit_w]
 
-        output = self._det.run(None, {self._det_input: blob})[0]
-        prob_map = np.ascontiguousarray(output[0, 0, :work_h, :work_w], dtype=np.float32)
-
-        quads, scores = _db_boxes(prob_map, self.config)
-        # Back to input pixels; per-axis factors because the working size was rounded.
-        to_input = np.array([width / work_w, height / work_h], dtype=np.float32)
+        quads, scores = _db_boxes(region_prob, self.config)
+        # region px -> source px -> input px, per axis because working sizes were rounded.
+        factor = np.array([region_to_source[0] * to_input[0], region_to_source[1] * to_input[1]], np.float32)
+        offset = np.array([x0 * to_input[0], y0 * to_input[1]], dtype=np.float32)
         boxes: list[Quad] = []
         box_scores: list[float] = []
         for quad, score in zip(quads, scores, strict=True):
-            points = _order_clockwise(quad * to_input)
+            points = _order_clockwise(quad * factor + offset)
             points[:, 0] = np.clip(points[:, 0], 0, width - 1)
             points[:, 1] = np.clip(points[:, 1], 0, height - 1)
             box_w = float(np.linalg.norm(points[0] - points[1]))
@@ -242,6 +261,23 @@ class OcrEngine:
             prob_map=prob_map,
             scale=work_w / width,
         )
+
+    def _run_detector(self, rgb: np.ndarray, background: tuple[int, int, int] | None) -> np.ndarray:
+        """The detector's probability map of an RGB image already at working size."""
+        height, width = rgb.shape[:2]
+        # Pad (not stretch) to the detector's stride, so x and y keep one scale. The padding
+        # continues the flat background when there is one (no false edge), else it is 0 after
+        # normalisation, i.e. mid grey, as PaddleOCR pads.
+        pad_h = _round_up(max(height, DET_STRIDE), DET_STRIDE)
+        pad_w = _round_up(max(width, DET_STRIDE), DET_STRIDE)
+        blob = np.empty((1, 3, pad_h, pad_w), dtype=np.float32)
+        for channel in range(3):
+            fill = 0.0 if background is None else background[2 - channel] * (2.0 / 255.0) - 1.0
+            blob[0, channel, height:, :] = fill
+            blob[0, channel, :height, width:] = fill
+        _normalise_bgr_into(rgb, blob[0, :, :height, :width])
+        output = self._det.run(None, {self._det_input: blob})[0]
+        return np.ascontiguousarray(output[0, 0, :height, :width], dtype=np.float32)
 
     def _working_scale(self, height: int, width: int) -> float:
         """Input-to-detector scale: 1 unless the image is too big (cap the long side) or small
@@ -373,6 +409,44 @@ def _check_rgb(rgb: np.ndarray) -> None:
         raise ValueError(f"expected an HxWx3 uint8 RGB array, got shape {shape} dtype {dtype}")
     if rgb.shape[0] < 1 or rgb.shape[1] < 1:
         raise ValueError(f"empty image: shape {rgb.shape}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Content:
+    """Where an image differs from its flat border colour (the whole image when the border is
+    not flat). ``background`` is that colour, when there is one."""
+
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive)
+    background: tuple[int, int, int] | None
+    empty: bool = False
+
+
+def _content_box(rgb: np.ndarray, tolerance: int) -> _Content:
+    """The bounding box, plus a margin, of every pixel that differs from the border colour by
+    more than ``tolerance`` in some channel, when nearly all the border has one colour."""
+    import cv2
+
+    height, width = rgb.shape[:2]
+    whole = _Content((0, 0, width, height), None)
+    if tolerance < 0 or height < 3 * CONTENT_MARGIN or width < 3 * CONTENT_MARGIN:
+        return whole
+    border = np.concatenate([rgb[0], rgb[-1], rgb[1:-1, 0], rgb[1:-1, -1]]).astype(np.int16)
+    background = np.median(border, axis=0).astype(np.int16)
+    if (np.abs(border - background).max(axis=1) <= tolerance).mean() < CONTENT_FLAT_BORDER_SHARE:
+        return whole
+    low = np.clip(background - tolerance, 0, 255).astype(np.uint8)
+    high = np.clip(background + tolerance, 0, 255).astype(np.uint8)
+    is_background = cv2.inRange(rgb, low, high)  # 255 where every channel is near the border
+    rows = np.flatnonzero(is_background.min(axis=1) == 0)
+    colour = (int(background[0]), int(background[1]), int(background[2]))
+    if rows.size == 0:
+        return _Content((0, 0, width, height), colour, empty=True)
+    cols = np.flatnonzero(is_background.min(axis=0) == 0)
+    x0, x1 = max(0, cols[0] - CONTENT_MARGIN), min(width, cols[-1] + 1 + CONTENT_MARGIN)
+    y0, y1 = max(0, rows[0] - CONTENT_MARGIN), min(height, rows[-1] + 1 + CONTENT_MARGIN)
+    if (x1 - x0) * (y1 - y0) > CONTENT_MIN_SAVING * width * height:
+        return _Content((0, 0, width, height), colour)
+    return _Content((int(x0), int(y0), int(x1), int(y1)), colour)
 
 
 def _round_up(value: int, step: int) -> int:
