@@ -23,13 +23,16 @@ class SessionSettings:
 
     intra_op_threads: int = 2
     inter_op_threads: int = 1
-    # The arena keeps the high-water mark of every tensor size ever seen; with inputs of many
-    # sizes (one per image shape) it only grows, so it is off by default. The bench measured no
-    # latency cost for turning it off.
-    enable_cpu_mem_arena: bool = False
-    # Spinning pool threads keep a vCPU busy after each run, stealing it from the Python pre- and
-    # post-processing that runs between the many small recognition runs.
-    allow_spinning: bool = False
+    # The arena keeps freed tensor memory for reuse instead of handing it back to the allocator:
+    # without it every run maps and faults in fresh pages for its large activations, which cost
+    # ~20% of detection time. Its footprint stays bounded by the largest working size (the
+    # OCR engine caps it), and Lambda's memory must cover that peak anyway.
+    enable_cpu_mem_arena: bool = True
+    # Pool threads spin (instead of sleeping) between the parallel sections of one run, which
+    # saves a wake-up per operator; they stop spinning when the run returns (see
+    # make_session_options), because a thread still spinning after its run steals one of the two
+    # vCPUs from the Python pre- and post-processing and from the next session's run.
+    allow_spinning: bool = True
     log_severity_level: int = 3  # errors only: ONNX Runtime warns about unused initializers
 
     def __post_init__(self) -> None:
@@ -52,6 +55,10 @@ def make_session_options(settings: SessionSettings) -> onnxruntime.SessionOption
     options.add_session_config_entry(
         "session.intra_op.allow_spinning", "1" if settings.allow_spinning else "0"
     )
+    if settings.allow_spinning:
+        # Measured: spinning that outlives the run (onnxruntime's default) made the whole pipeline
+        # ~1.5x slower, as each session's idle pool competed with the next session's work.
+        options.add_session_config_entry("session.force_spinning_stop", "1")
     return options
 
 
