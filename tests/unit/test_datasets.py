@@ -8,22 +8,20 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
+import gen_keyword_set
+import gen_psoriasis_set
+import gen_samples
+import gen_white_background_set
 import numpy as np
 import pytest
 from PIL import Image
+from synth import discover_fonts
 
 DATASETS_DIR = Path(__file__).resolve().parents[2] / "infra" / "datasets"
-sys.path.insert(0, str(DATASETS_DIR))
 
-import gen_keyword_set  # noqa: E402
-import gen_psoriasis_set  # noqa: E402
-import gen_samples  # noqa: E402
-import gen_white_background_set  # noqa: E402
-from synth import discover_fonts  # noqa: E402
 
 REAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
 
