@@ -34,6 +34,7 @@ from urllib.parse import quote_plus
 
 import boto3
 from image_audit.local import LocalContext, available_functions, load_handler
+from image_audit.runtime import reset_s3_client
 from image_audit.settings import get_settings
 from moto.server import ThreadedMotoServer
 
@@ -288,6 +289,7 @@ def configure_environment(endpoint_url: str) -> None:
     )
     os.environ.pop("AWS_PROFILE", None)
     get_settings.cache_clear()
+    reset_s3_client()  # a client made before would still point at the old endpoint
 
 
 def run(

@@ -1,7 +1,8 @@
 """S3 adapters: bounded reads of uploaded images, result documents, source-object tags.
 
-Every function takes the boto3 S3 client as a parameter; nothing here creates one, so tests pass a
-moto-backed client and the handlers keep one cached client per container. botocore is imported
+Every function takes the boto3 S3 client as a parameter (the API's image fetcher: a function that
+returns it); nothing here creates one, so tests pass a moto-backed client and the handlers use the
+container's one client from ``image_audit.runtime``. botocore is imported
 lazily: on Lambda it comes from the runtime, and the pure core must import without it.
 
 Failures are sorted into three kinds, because each has a different fate on the bucket path:
@@ -175,11 +176,13 @@ def _too_large(bucket: str, key: str, size: int, max_bytes: int) -> ImageError:
     )
 
 
-def make_image_fetcher(s3: S3Client, settings: Settings) -> Callable[[S3Ref], bytes]:
+def make_image_fetcher(s3: Callable[[], S3Client], settings: Settings) -> Callable[[S3Ref], bytes]:
     """The API's ``s3`` image source: only the upload bucket, bounded by MAX_OBJECT_BYTES.
 
     The function's IAM role can read the upload bucket only; refusing other buckets here gives the
-    caller a clear 403 instead of an AccessDenied from S3 that would look like our fault.
+    caller a clear 403 instead of an AccessDenied from S3 that would look like our fault. ``s3``
+    returns the client and is called only for a reference that is allowed, so API calls with
+    inline images never create one.
     """
 
     def fetch(reference: S3Ref) -> bytes:
@@ -190,7 +193,7 @@ def make_image_fetcher(s3: S3Client, settings: Settings) -> Callable[[S3Ref], by
                 f"Images can only be read from the upload bucket ({allowed}), not {reference.bucket!r}.",
             )
         stored = read_object(
-            s3,
+            s3(),
             reference.bucket,
             reference.key,
             max_bytes=settings.MAX_OBJECT_BYTES,

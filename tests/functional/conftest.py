@@ -3,8 +3,9 @@
 ``lambda_context`` and ``white_background_handler`` come from tests/conftest.py.
 
 Order matters with moto: credentials first, then ``mock_aws``, then clients; the handlers create
-their S3 client lazily (functools.cache), so the ``white_background_bucket_handler`` fixture clears
-that cache and the settings cache around each test instead of importing anything inside the mock.
+their S3 client lazily (image_audit.runtime.s3_client), so the ``white_background_bucket_handler``
+fixture resets that client and the settings cache around each test instead of importing anything
+inside the mock. ``use_s3_client`` injects a fault-injecting ``S3Spy`` the same way.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from image_audit.local import load_handler
+from image_audit.runtime import reset_s3_client
 from image_audit.settings import Settings, get_settings
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
@@ -152,12 +154,16 @@ def white_background_bucket_handler(
     monkeypatch.setenv("RESULTS_BUCKET", RESULTS_BUCKET)
     monkeypatch.setenv("RESULTS_PREFIX", "results/")
     handler = load_handler("white_background")
-    client_cache: Any = handler.__globals__["s3_client"]
     get_settings.cache_clear()
-    client_cache.cache_clear()
+    reset_s3_client()
     yield handler
     get_settings.cache_clear()
-    client_cache.cache_clear()
+    reset_s3_client()
+
+
+def use_s3_client(client: Any) -> None:
+    """Make every handler use ``client`` (e.g. an ``S3Spy``) until the handler fixture resets it."""
+    reset_s3_client(client)
 
 
 def load_infra_module(name: str) -> ModuleType:

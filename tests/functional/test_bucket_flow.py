@@ -25,6 +25,7 @@ from conftest import (
     load_event,
     load_infra_module,
     png_bytes,
+    use_s3_client,
 )
 from image_audit.bucket import (
     BucketDeliveryError,
@@ -262,7 +263,7 @@ def test_duplicate_delivery_writes_once_and_tags_once(
 ) -> None:
     use_settings(monkeypatch, TAG_SOURCE_OBJECTS="true")
     spy = S3Spy(aws.s3)
-    monkeypatch.setitem(white_background_bucket_handler.__globals__, "s3_client", lambda: spy)
+    use_s3_client(spy)
     upload(aws.s3, "shoe.png", png_bytes())
     event = sqs_event([eventbridge_body(aws.s3, "shoe.png")])
 
@@ -493,14 +494,13 @@ def test_transient_or_configuration_fault_fails_only_its_message(
     aws: AwsClients,
     white_background_bucket_handler: Handler,
     lambda_context: Any,
-    monkeypatch: pytest.MonkeyPatch,
     operation: str,
     error: BaseException,
 ) -> None:
     # GIVEN a batch of two uploads where S3 misbehaves for the first one only
     spy = S3Spy(aws.s3)
     spy.fail(operation, error, when=lambda request: "flaky.png" in request["Key"])
-    monkeypatch.setitem(white_background_bucket_handler.__globals__, "s3_client", lambda: spy)
+    use_s3_client(spy)
     upload(aws.s3, "flaky.png", png_bytes())
     upload(aws.s3, "fine.png", png_bytes())
     event = sqs_event([eventbridge_body(aws.s3, "flaky.png"), eventbridge_body(aws.s3, "fine.png")])
@@ -516,11 +516,10 @@ def test_transient_fault_in_a_direct_event_raises_for_lambda_to_retry(
     aws: AwsClients,
     white_background_bucket_handler: Handler,
     lambda_context: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     spy = S3Spy(aws.s3)
     spy.fail("get_object", client_error("SlowDown", 503), when=lambda request: request["Key"] == "flaky.png")
-    monkeypatch.setitem(white_background_bucket_handler.__globals__, "s3_client", lambda: spy)
+    use_s3_client(spy)
     upload(aws.s3, "flaky.png", png_bytes())
     upload(aws.s3, "fine.png", png_bytes())
 
@@ -546,7 +545,6 @@ def test_every_upload_ends_as_a_result_or_a_dead_letter(
     aws: AwsClients,
     white_background_bucket_handler: Handler,
     lambda_context: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # GIVEN the template's queue wiring (redrive to a DLQ after 3 receives), on moto SQS, and an S3
     # that keeps failing for one of three uploads
@@ -563,7 +561,7 @@ def test_every_upload_ends_as_a_result_or_a_dead_letter(
     queue = local.ApiQueue("white_background", queue_url, queue_arn, dead_letters)
     spy = S3Spy(aws.s3)
     spy.fail("get_object", client_error("SlowDown", 503), when=lambda request: request["Key"] == "flaky.png")
-    monkeypatch.setitem(white_background_bucket_handler.__globals__, "s3_client", lambda: spy)
+    use_s3_client(spy)
     for key, data in [("ok.png", png_bytes()), ("bad.png", b"garbage"), ("flaky.png", png_bytes())]:
         upload(aws.s3, key, data)
         aws.sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(eventbridge_body(aws.s3, key)))

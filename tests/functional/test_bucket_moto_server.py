@@ -24,6 +24,7 @@ from conftest import (
     load_infra_module,
     make_clients,
     png_bytes,
+    use_s3_client,
 )
 from image_audit.contract import BucketResult
 from image_audit.settings import get_settings
@@ -77,9 +78,9 @@ def dead_letters(stack: Any) -> list[dict[str, Any]]:
     return messages
 
 
-def use_spy(monkeypatch: pytest.MonkeyPatch, handler: Handler, stack: Any) -> S3Spy:
+def use_spy(stack: Any) -> S3Spy:
     spy = S3Spy(make_clients(stack.endpoint_url).s3)
-    monkeypatch.setitem(handler.__globals__, "s3_client", lambda: spy)
+    use_s3_client(spy)
     return spy
 
 
@@ -138,7 +139,7 @@ def test_redelivered_message_causes_no_second_write_or_tag(
 ) -> None:
     monkeypatch.setenv("TAG_SOURCE_OBJECTS", "true")
     get_settings.cache_clear()
-    spy = use_spy(monkeypatch, white_background_bucket_handler, stack)
+    spy = use_spy(stack)
     stack.s3.put_object(Bucket=UPLOAD_BUCKET, Key="shoe.png", Body=png_bytes())
     queue = stack.queues[0]
     message = stack.sqs.receive_message(QueueUrl=queue.queue_url, MaxNumberOfMessages=1)["Messages"]
@@ -206,7 +207,7 @@ def test_oversize_upload_is_refused_without_downloading_it(
 ) -> None:
     monkeypatch.setenv("MAX_OBJECT_BYTES", "2000")
     get_settings.cache_clear()
-    spy = use_spy(monkeypatch, white_background_bucket_handler, stack)
+    spy = use_spy(stack)
     stack.s3.put_object(Bucket=UPLOAD_BUCKET, Key="big.png", Body=png_bytes(size=(800, 800)) + b"\0" * 4000)
 
     drain(stack, white_background_bucket_handler, lambda_context)
@@ -220,10 +221,9 @@ def test_persistent_fault_ends_in_the_dead_letter_queue_then_redrives(
     stack: Any,
     white_background_bucket_handler: Handler,
     lambda_context: Any,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # GIVEN S3 keeps answering 503 SlowDown for one of two uploads
-    spy = use_spy(monkeypatch, white_background_bucket_handler, stack)
+    spy = use_spy(stack)
     spy.fail("get_object", client_error("SlowDown", 503), when=lambda request: request["Key"] == "flaky.png")
     stack.s3.put_object(Bucket=UPLOAD_BUCKET, Key="fine.png", Body=png_bytes())
     stack.s3.put_object(Bucket=UPLOAD_BUCKET, Key="flaky.png", Body=png_bytes())
