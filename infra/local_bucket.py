@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote_plus
 
 import boto3
 from image_audit.local import LocalContext, available_functions, load_handler
@@ -137,13 +136,14 @@ def _queue_arn(sqs: Any, queue_url: str) -> str:
 
 
 def as_s3_sends(body: str) -> str:
-    """A notification from moto, with the two details where moto and S3 differ put right.
+    """A notification from moto, with the one detail where moto and S3 differ put right.
 
-    * EventBridge events: moto puts the raw object key; S3 URL-encodes it (as in its direct
-      notifications) and Powertools' event class, used by image_audit.events, decodes it. Without
-      this, a local upload named "a+b.png" would be looked up as "a b.png".
-    * Direct notifications: moto omits the ``sequencer`` that S3 sends with every object-created
-      record; one is made from the clock, so later local events order after earlier ones.
+    Direct notifications: moto omits the ``sequencer`` that S3 sends with every object-created
+    record; one is made from the clock, so later local events order after earlier ones.
+
+    EventBridge events pass through unchanged: moto puts the object key in them as it is, and
+    whether S3 URL-encodes that key is not documented, so the handlers accept both spellings
+    (image_audit.events); the local mode exercises the unencoded one.
     """
     try:
         event = json.loads(body)
@@ -151,9 +151,6 @@ def as_s3_sends(body: str) -> str:
         return body
     if not isinstance(event, dict):
         return body
-    detail_object = event.get("detail", {}).get("object") if event.get("source") == "aws.s3" else None
-    if isinstance(detail_object, dict) and isinstance(detail_object.get("key"), str):
-        detail_object["key"] = quote_plus(detail_object["key"], safe="/")
     for record in event.get("Records", []) if isinstance(event.get("Records"), list) else []:
         record_object = record.get("s3", {}).get("object") if isinstance(record, dict) else None
         if isinstance(record_object, dict):

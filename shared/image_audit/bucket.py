@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ from image_audit.storage import (
     bare_etag,
     is_access_denied,
     is_transient,
+    locate_key,
     read_object,
     read_result,
     result_key,
@@ -227,6 +228,7 @@ def process_object(
         )
     if uploaded.key.endswith("/") and not uploaded.size:
         return ObjectOutcome(uploaded.bucket, uploaded.key, Outcome.IGNORED)  # console "folder"
+    uploaded = resolve_key(uploaded, s3)
 
     source = source_of(uploaded)
     key = result_key(settings, api.name, uploaded.key)
@@ -259,6 +261,19 @@ def process_object(
         logger.info("%s: %s -> %s (%s)", api.name, uploaded.key, outcome, document.code or document.verdict)
         return ObjectOutcome(uploaded.bucket, uploaded.key, outcome, key, document.code)
     raise WriteConflictError(f"{key}: lost {MAX_WRITE_ATTEMPTS} write races in a row")
+
+
+def resolve_key(uploaded: UploadedObject, s3: S3Client) -> UploadedObject:
+    """The object with the one key it really has, when its event allowed two (EventBridge keys
+    with "+" or "%", see image_audit.events); otherwise unchanged."""
+    if uploaded.undecoded_key is None:
+        return uploaded
+    found = locate_key(
+        s3, uploaded.bucket, uploaded.key_candidates, version_id=uploaded.version_id, etag=uploaded.etag
+    )
+    if found is None:
+        logger.warning("no object under any spelling of %r; reading the decoded one", uploaded.key)
+    return replace(uploaded, key=found or uploaded.key, undecoded_key=None)
 
 
 def analyse_upload(

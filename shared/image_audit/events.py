@@ -6,7 +6,24 @@
   with keys already URL-decoded, or an acknowledgement-only event such as ``s3:TestEvent``.
 
 Event shapes come from Powertools' data classes; only what they do not do (base64 bodies as bytes,
-per-record key decoding) is written here.
+per-record key decoding, optional object fields) is written here. Optional fields are read with
+``.get()``: S3 omits ``versionId``/``version-id`` for unversioned buckets, and ``sequencer``,
+``eTag`` and ``size`` are not promised by every event type, so a missing one is ``None`` rather than
+a KeyError that would dead-letter a good upload.
+
+Object keys:
+
+* direct S3 notifications (and those wrapped in SNS/SQS) carry the key URL-encoded ("red flower.jpg"
+  arrives as "red+flower.jpg"), as the S3 user guide says in "Event message structure"
+  (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html);
+  it is decoded with ``unquote_plus``;
+* EventBridge "Object Created" events: the S3 user guide's "EventBridge event message structure"
+  (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html) does not say whether
+  ``detail.object.key`` is encoded (its examples are plain ASCII keys), while Powertools'
+  ``S3EventBridgeNotificationObject.key`` applies ``unquote_plus`` and moto sends the key raw.
+  Both readings are therefore kept: ``key`` is the decoded spelling and ``undecoded_key`` the
+  spelling as sent, when decoding changed it (only keys with "+" or "%" are affected), and the
+  bucket path keeps whichever names the object (``storage.locate_key``). docs/deploy.md says so.
 """
 
 from __future__ import annotations
@@ -49,7 +66,9 @@ class HttpRequest:
         try:
             return base64.b64decode(self.raw_body, validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise RequestError(ErrorCode.INVALID_REQUEST, "isBase64Encoded body is not valid base64.") from exc
+            raise RequestError(
+                ErrorCode.INVALID_REQUEST, "isBase64Encoded body is not valid base64."
+            ) from exc
 
     @property
     def content_type(self) -> str:
@@ -76,6 +95,14 @@ class UploadedObject:
     etag: str | None = None
     size: int | None = None
     sequencer: str | None = None
+    # EventBridge only: the key exactly as the event spelled it, when URL-decoding changed it (AWS
+    # does not document whether these keys are encoded; see the module docstring).
+    undecoded_key: str | None = None
+
+    @property
+    def key_candidates(self) -> tuple[str, ...]:
+        """The keys this object may have, most likely first."""
+        return (self.key,) if self.undecoded_key is None else (self.key, self.undecoded_key)
 
 
 @dataclass(frozen=True)
@@ -90,10 +117,14 @@ def parse_event(event: Any) -> ApiCall | BucketCall:
     if isinstance(event, Mapping):
         if event.get("version") == "2.0" and "http" in (event.get("requestContext") or {}):
             v2 = APIGatewayProxyEventV2(dict(event))
-            return ApiCall(_http_request(v2.http_method, v2.raw_path, v2, v2.is_base64_encoded), proxy_response)
+            return ApiCall(
+                _http_request(v2.http_method, v2.raw_path, v2, bool(v2.is_base64_encoded)), proxy_response
+            )
         if "httpMethod" in event and "requestContext" in event:
             v1 = APIGatewayProxyEvent(dict(event))
-            return ApiCall(_http_request(v1.http_method, v1.path, v1, v1.is_base64_encoded), proxy_response)
+            return ApiCall(
+                _http_request(v1.http_method, v1.path, v1, bool(v1.is_base64_encoded)), proxy_response
+            )
         bucket_call = _bucket_call(event)
         if bucket_call is not None:
             return bucket_call
@@ -156,31 +187,51 @@ def _bucket_call(event: Mapping[str, Any]) -> BucketCall | None:
 
 def _s3_objects(event: Mapping[str, Any]) -> Iterator[UploadedObject]:
     # Powertools decodes only the first record's key (S3Event.object_key); decode each one here.
+    # Required fields (bucket name, key) are indexed and raise when absent: such a record is not a
+    # notification we can act on, and its delivery is retried, then dead-lettered.
     for record in S3Event(dict(event)).records:
-        if not record.event_name.startswith("ObjectCreated"):
+        if not str(record.get("eventName") or "").startswith("ObjectCreated"):
             continue
-        s3_object = record.s3.get_object
+        described = record.s3.get_object
         yield UploadedObject(
             bucket=record.s3.bucket.name,
-            key=unquote_plus(s3_object.key),
-            version_id=s3_object.version_id,
-            etag=s3_object.etag,
-            size=s3_object.size,
-            sequencer=s3_object.sequencer,
+            key=unquote_plus(described["key"]),
+            version_id=_optional_str(described.get("versionId")),
+            etag=_optional_str(described.get("eTag")),
+            size=_optional_int(described.get("size")),
+            sequencer=_optional_str(described.get("sequencer")),
         )
 
 
 def _eventbridge_objects(event: Mapping[str, Any]) -> Iterator[UploadedObject]:
     if event.get("detail-type") != "Object Created":
         return
-    notification = S3EventBridgeNotificationEvent(dict(event))
-    detail = notification.detail
-    # EventBridge keys are not URL-encoded.
+    detail = S3EventBridgeNotificationEvent(dict(event)).detail
+    described = detail.object
+    # Read the key as sent (``described.key`` would decode it): both spellings are candidates,
+    # because AWS does not document whether EventBridge keys are URL-encoded (module docstring).
+    as_sent = described["key"]
+    decoded = unquote_plus(as_sent)
     yield UploadedObject(
         bucket=detail.bucket.name,
-        key=detail.object.key,
-        version_id=detail.object.version_id,
-        etag=detail.object.etag,
-        size=detail.object.size,
-        sequencer=detail.object.sequencer,
+        key=decoded,
+        version_id=_optional_str(described.get("version-id")),
+        etag=_optional_str(described.get("etag")),
+        size=_optional_int(described.get("size")),
+        sequencer=_optional_str(described.get("sequencer")),
+        undecoded_key=as_sent if as_sent != decoded else None,
     )
+
+
+def _optional_str(value: Any) -> str | None:
+    """An optional identity field: absent, null and "" all mean "not given"."""
+    return str(value) if value not in (None, "") else None
+
+
+def _optional_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

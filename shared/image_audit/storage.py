@@ -30,7 +30,7 @@ from image_audit.errors import ErrorCode, ImageError, SourceError
 from image_audit.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import TagTypeDef
@@ -167,6 +167,43 @@ def read_object(
     finally:
         body.close()
     return StoredObject(data=data, etag=bare_etag(response.get("ETag")), version_id=response.get("VersionId"))
+
+
+def locate_key(
+    s3: S3Client,
+    bucket: str,
+    candidates: Sequence[str],
+    *,
+    version_id: str | None = None,
+    etag: str | None = None,
+) -> str | None:
+    """Which of several spellings of a key names the object an event describes.
+
+    For EventBridge keys, whose URL-encoding AWS does not document (image_audit.events): each
+    candidate is probed with HEAD, pinned to the event's version when it has one. The first whose
+    ETag matches the event wins; else the first that exists; None when none can be confirmed (the
+    caller then reads its first candidate, whose error says what is wrong). Transient faults
+    raise, so the delivery is retried. One HEAD per candidate, and only keys containing "+" or "%"
+    have two.
+    """
+    existing: str | None = None
+    for key in candidates:
+        request: dict[str, Any] = {"Bucket": bucket, "Key": key}
+        if version_id:
+            request["VersionId"] = version_id
+        try:
+            head = s3.head_object(**request)
+        except Exception as error:
+            code = error_code(error)
+            # 404: no such key or version. 400: a version id that is not this key's. 403: S3's
+            # answer for a missing key without s3:ListBucket. None of them rules the next one out.
+            if code in MISSING_OBJECT_CODES or code in ("400", "InvalidArgument") or is_access_denied(error):
+                continue
+            raise
+        if not etag or bare_etag(head.get("ETag")) == bare_etag(etag):
+            return key
+        existing = existing or key
+    return existing
 
 
 def _too_large(bucket: str, key: str, size: int, max_bytes: int) -> ImageError:

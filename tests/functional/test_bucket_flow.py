@@ -80,13 +80,19 @@ def s3_record_event(s3: Any, keys: list[str], *, with_version: bool = True) -> d
     return {"Records": records}
 
 
-def eventbridge_body(s3: Any, key: str, sequencer: str = "0062E99A88DC407470") -> dict[str, Any]:
-    """An EventBridge "Object Created" event for an uploaded object (key URL-encoded, as S3 does)."""
+def eventbridge_body(
+    s3: Any, key: str, sequencer: str = "0062E99A88DC407470", *, encode: bool = True
+) -> dict[str, Any]:
+    """An EventBridge "Object Created" event for an uploaded object.
+
+    AWS does not document whether S3 URL-encodes ``detail.object.key`` here (image_audit.events),
+    so the handlers accept both: ``encode`` picks the spelling (moto's own events are unencoded).
+    """
     event = load_event("eventBridgeObjectCreated.json")
     current = describe(s3, key)
     event["detail"]["object"].update(
         {
-            "key": quote_plus(key, safe="/"),
+            "key": quote_plus(key, safe="/") if encode else key,
             "etag": current["etag"],
             "size": current["size"],
             "version-id": current["version"],
@@ -661,20 +667,123 @@ def test_api_s3_reference_reads_the_named_version(
     assert pinned["result"]["is_white"] is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="image_audit.events reads detail.object['version-id'] unconditionally (Powertools raises "
-    "KeyError), and S3 omits it for unversioned buckets. template.yaml versions the upload bucket, so "
-    "the deployed path is unaffected; once events.py uses .get(), this passes: remove the marker.",
+# --------------------------------------------------------------------------- optional fields, key spellings
+
+
+@pytest.mark.parametrize(
+    "missing",
+    [
+        pytest.param(("version-id",), id="no-version-id"),
+        pytest.param(("version-id", "sequencer"), id="no-version-no-sequencer"),
+        pytest.param(("version-id", "sequencer", "etag", "size"), id="key-and-bucket-only"),
+    ],
 )
 def test_eventbridge_event_from_an_unversioned_bucket(
-    aws: AwsClients, white_background_bucket_handler: Handler, lambda_context: Any
+    aws: AwsClients, white_background_bucket_handler: Handler, lambda_context: Any, missing: tuple[str, ...]
 ) -> None:
+    # GIVEN an upload bucket that was never versioned (S3 then sends no version-id), and an event
+    # that lacks the other optional identity fields too
+    aws.s3.delete_bucket(Bucket=UPLOAD_BUCKET)
+    aws.s3.create_bucket(Bucket=UPLOAD_BUCKET)
     upload(aws.s3, "shoe.png", png_bytes())
     body = eventbridge_body(aws.s3, "shoe.png")
-    del body["detail"]["object"]["version-id"]
+    for name in missing:
+        body["detail"]["object"].pop(name)
 
     answer = white_background_bucket_handler(sqs_event([body]), lambda_context)
 
+    # THEN it is analysed like any other upload, recording only what the event said
     assert answer == {"batchItemFailures": []}
-    assert read_document(aws.s3, "shoe.png").verdict == "white"
+    document = read_document(aws.s3, "shoe.png")
+    assert document.verdict == "white"
+    assert document.source.version_id is None
+    assert (document.source.sequencer is None) == ("sequencer" in missing)
+    assert (document.source.etag is None) == ("etag" in missing)
+
+
+def test_direct_s3_record_without_optional_fields(
+    aws: AwsClients, white_background_bucket_handler: Handler, lambda_context: Any
+) -> None:
+    upload(aws.s3, "shoe.png", png_bytes(white=False))
+    event = s3_record_event(aws.s3, ["shoe.png"], with_version=False)
+    for name in ("sequencer", "eTag", "size"):
+        event["Records"][0]["s3"]["object"].pop(name)
+
+    answer = white_background_bucket_handler(event, lambda_context)
+
+    assert answer["outcomes"][0]["outcome"] == "written"
+    assert read_document(aws.s3, "shoe.png").verdict == "not-white"
+
+
+@pytest.mark.parametrize("encode", [True, False], ids=["url-encoded", "as-is"])
+@pytest.mark.parametrize(
+    "key",
+    ["catalog/red shoe 红.jpg", "catalog/c++ 100% a+b.png", "catalog/%E7%BA%A2.png", "catalog/plain.png"],
+)
+def test_eventbridge_keys_work_encoded_or_not(
+    aws: AwsClients, white_background_bucket_handler: Handler, lambda_context: Any, key: str, encode: bool
+) -> None:
+    # GIVEN an upload whose key has spaces, "+", "%" or a literal percent-escape, and its EventBridge
+    # event with the key URL-encoded or as it is (AWS documents neither)
+    upload(aws.s3, key, png_bytes())
+    event = sqs_event([eventbridge_body(aws.s3, key, encode=encode)])
+
+    answer = white_background_bucket_handler(event, lambda_context)
+
+    # THEN the document is stored under, and names, the object's real key
+    assert answer == {"batchItemFailures": []}
+    assert result_keys(aws.s3) == [f"results/white_background/{key}.json"]
+    assert read_document(aws.s3, key).source.key == key
+
+
+def test_unencoded_eventbridge_key_is_told_apart_from_its_decoded_twin(
+    aws: AwsClients, white_background_bucket_handler: Handler, lambda_context: Any
+) -> None:
+    # GIVEN two objects whose keys differ only by "+" against " " (a white and a grey image), and
+    # the unencoded event for the "+" one, which also reads as the other once URL-decoded
+    upload(aws.s3, "a b.png", png_bytes(white=False))
+    upload(aws.s3, "a+b.png", png_bytes(white=True))
+    spy = S3Spy(aws.s3)
+    use_s3_client(spy)
+
+    white_background_bucket_handler(
+        sqs_event([eventbridge_body(aws.s3, "a+b.png", encode=False)]), lambda_context
+    )
+
+    # THEN the event's version id picks the right object: only "a+b.png" has a document
+    assert result_keys(aws.s3) == ["results/white_background/a+b.png.json"]
+    assert read_document(aws.s3, "a+b.png").verdict == "white"
+    assert [request["Key"] for name, request in spy.requests if name == "head_object"] == [
+        "a b.png",
+        "a+b.png",
+    ]
+
+
+def test_keys_without_plus_or_percent_cost_no_extra_request(
+    aws: AwsClients, white_background_bucket_handler: Handler, lambda_context: Any
+) -> None:
+    upload(aws.s3, "red shoe 红.png", png_bytes())
+    spy = S3Spy(aws.s3)
+    use_s3_client(spy)
+
+    white_background_bucket_handler(
+        sqs_event([eventbridge_body(aws.s3, "red shoe 红.png", encode=False)]), lambda_context
+    )
+
+    assert spy.calls["head_object"] == 0
+    assert read_document(aws.s3, "red shoe 红.png").verdict == "white"
+
+
+def test_eventbridge_event_for_a_key_under_neither_spelling_is_source_missing(
+    aws: AwsClients, white_background_bucket_handler: Handler, lambda_context: Any
+) -> None:
+    # GIVEN an event for "x+y.png" whose version was deleted before the event was handled
+    head = upload(aws.s3, "x+y.png", png_bytes())
+    event = sqs_event([eventbridge_body(aws.s3, "x+y.png", encode=False)])
+    aws.s3.delete_object(Bucket=UPLOAD_BUCKET, Key="x+y.png", VersionId=head["VersionId"])
+
+    answer = white_background_bucket_handler(event, lambda_context)
+
+    # THEN, as for any deleted upload, an error document (under the decoded spelling) and no retry
+    assert answer == {"batchItemFailures": []}
+    assert read_document(aws.s3, "x y.png").code == "SOURCE_MISSING"
