@@ -41,5 +41,14 @@ samples: setup
 sam-validate: setup
 	.venv/bin/sam validate --lint --template template.yaml
 
+# The upload path without AWS (infra/local_bucket.py): files in WATCH go into a local moto "bucket",
+# each API's real handler answers through EventBridge -> SQS, results land in build/local-results/.
+# `make bucket WATCH=inbox/ ONCE=` keeps watching the folder instead of exiting once it is drained.
+.PHONY: bucket
+WATCH ?= samples/
+ONCE ?= --once
+bucket: setup
+	$(PY) infra/local_bucket.py --watch $(WATCH) --results build/local-results/ $(ONCE)
+
 clean:
 	rm -rf build .aws-sam .pytest_cache .mypy_cache .ruff_cache
