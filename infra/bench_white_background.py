@@ -16,12 +16,10 @@ import base64
 import io
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
-
 from image_audit.local import LocalContext, load_handler, repository_root
+from PIL import Image, ImageDraw, ImageFilter
 
 KIT = repository_root().parent / "shared" / "data" / "real"
 
@@ -39,12 +37,16 @@ def synthetic_jpegs(count: int = 12) -> list[bytes]:
             canvas = Image.fromarray(noise).resize((width, height), Image.Resampling.BICUBIC)
         draw = ImageDraw.Draw(canvas)
         x0, y0 = width // 4, height // 6
-        draw.rounded_rectangle((x0, y0, width - x0, height - y0), radius=60, fill=tuple(int(v) for v in rng.integers(0, 200, 3)))
+        draw.rounded_rectangle(
+            (x0, y0, width - x0, height - y0), radius=60, fill=tuple(int(v) for v in rng.integers(0, 200, 3))
+        )
         # Sensor-like noise on the product (not on the white sweep, which cameras clip to 255).
         pixels = np.asarray(canvas).astype(np.int16)
         noise = rng.normal(0, 6, pixels.shape).astype(np.int16)
         pixels = np.where(pixels.min(axis=2, keepdims=True) < 250, pixels + noise, pixels)
-        canvas = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6))
+        canvas = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).filter(
+            ImageFilter.GaussianBlur(0.6)
+        )
         buffer = io.BytesIO()
         canvas.save(buffer, "JPEG", quality=88)
         images.append(buffer.getvalue())
@@ -94,7 +96,9 @@ def main() -> int:
         decode_ms, handler_ms = [], []
         for data in images:
             event = {"image": base64.b64encode(data).decode()}
-            decode_ms.append(1000 * timed(lambda data=data: Image.open(io.BytesIO(data)).convert("RGB"), args.repeat))
+            decode_ms.append(
+                1000 * timed(lambda data=data: Image.open(io.BytesIO(data)).convert("RGB"), args.repeat)
+            )
             handler_ms.append(1000 * timed(lambda event=event: handler(event, LocalContext()), args.repeat))
         report(f"{name}: {len(images)} JPEGs of 1000-1200 px", decode_ms, handler_ms)
         all_decode += decode_ms
@@ -105,8 +109,9 @@ def main() -> int:
 
 def report(title: str, decode_ms: list[float], handler_ms: list[float]) -> None:
     print(f"== {title}")
-    print(f"  full Pillow decode  : median {statistics.median(decode_ms):6.2f} ms   p95 {percentile(decode_ms, 0.95):6.2f} ms")
-    print(f"  handler (end-to-end): median {statistics.median(handler_ms):6.2f} ms   p95 {percentile(handler_ms, 0.95):6.2f} ms")
+    for label, times in (("full Pillow decode  ", decode_ms), ("handler (end-to-end)", handler_ms)):
+        median, p95 = statistics.median(times), percentile(times, 0.95)
+        print(f"  {label}: median {median:6.2f} ms   p95 {p95:6.2f} ms")
     ratio = statistics.median(handler_ms) / statistics.median(decode_ms)
     print(f"  ratio handler/decode (medians): {ratio:.2f}  (target < 1.0)")
 

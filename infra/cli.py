@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from image_audit.contract import (
     ApiName,
     KeywordOptions,
@@ -28,6 +26,7 @@ from image_audit.contract import (
     WhiteBackgroundOptions,
 )
 from image_audit.local import LocalContext, available_functions, load_handler
+from tqdm import tqdm
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"}
 OPTION_MODELS = {
@@ -87,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     analyze = commands.add_parser("analyze", help="analyse images or folders")
     analyze.add_argument("paths", nargs="+", type=Path)
-    analyze.add_argument("--api", action="append", choices=sorted(OPTION_MODELS), help="default: all available")
+    analyze.add_argument(
+        "--api", action="append", choices=sorted(OPTION_MODELS), help="default: all available"
+    )
     analyze.add_argument("--option", action="append", default=[], metavar="NAME=VALUE")
     analyze.add_argument("--out", type=Path, help="write JSON lines here (default: stdout)")
     serve = commands.add_parser("serve", help="serve the API routes on 127.0.0.1")

@@ -1,7 +1,7 @@
 """White-background accuracy on labelled folders (format of ../shared/data/real/).
 
-    python infra/eval_white_background.py                      # the kit's real images (+ generated set if built)
-    python infra/eval_white_background.py --data DIR [DIR ...] # any folder with labels_white_background.csv
+    python infra/eval_white_background.py            # the kit's real images (+ generated set if built)
+    python infra/eval_white_background.py --data DIR [DIR ...]   # folders with labels_white_background.csv
 
 Each image goes through the real handler (a direct invocation with a native request, default
 options), so the figure is what users get. Labels other than 0/1 (e.g. "?") are skipped.
@@ -54,8 +54,10 @@ def evaluate(folder: Path) -> dict[str, float]:
     precision = counts["tp"] / max(1, counts["tp"] + counts["fp"])
     recall = counts["tp"] / max(1, counts["tp"] + counts["fn"])
     print(f"\n== {folder}  ({total} labelled images)")
-    print(f"accuracy {accuracy:.3f}  precision(white) {precision:.3f}  recall(white) {recall:.3f}  "
-          f"tp={counts['tp']} tn={counts['tn']} fp={counts['fp']} fn={counts['fn']}")
+    print(
+        f"accuracy {accuracy:.3f}  precision(white) {precision:.3f}  recall(white) {recall:.3f}  "
+        f"tp={counts['tp']} tn={counts['tn']} fp={counts['fp']} fn={counts['fn']}"
+    )
     print("per kind: " + ", ".join(f"{kind} {ok}/{n}" for kind, (ok, n) in sorted(per_kind.items())))
     if misses:
         print("misses:\n" + "\n".join(misses))

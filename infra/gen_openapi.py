@@ -1,7 +1,7 @@
 """Write openapi.json (OpenAPI 3.1) from the contract models: both dialects of every route.
 
-    python infra/gen_openapi.py          # rewrite openapi.json
-    python infra/gen_openapi.py --check  # exit 1 if openapi.json is out of date (used by the tests)
+python infra/gen_openapi.py          # rewrite openapi.json
+python infra/gen_openapi.py --check  # exit 1 if openapi.json is out of date (used by the tests)
 """
 
 from __future__ import annotations
@@ -10,9 +10,6 @@ import argparse
 import json
 import sys
 from typing import Any
-
-from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
 
 from image_audit.contract import (
     AliyunErrorValue,
@@ -30,6 +27,8 @@ from image_audit.contract import (
     WhiteBackgroundResult,
 )
 from image_audit.local import ROUTES, repository_root
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
 REQUESTS: dict[str, type[BaseModel]] = {
     "white_background": WhiteBackgroundRequest,
@@ -49,8 +48,14 @@ SUMMARIES = {
 
 
 def build_spec() -> dict[str, Any]:
-    models: list[type[BaseModel]] = [AliyunRequest, AliyunResponse, ErrorBody, AliyunErrorValue,
-                                      AliyunWhiteBackgroundValue, AliyunPsoriasisValue]
+    models: list[type[BaseModel]] = [
+        AliyunRequest,
+        AliyunResponse,
+        ErrorBody,
+        AliyunErrorValue,
+        AliyunWhiteBackgroundValue,
+        AliyunPsoriasisValue,
+    ]
     native_responses = {api: NativeResponse[RESULTS[api]] for api in ROUTES.values()}  # type: ignore[valid-type]
     models += list(REQUESTS.values()) + list(native_responses.values())
     outputs = {*native_responses.values(), AliyunResponse, ErrorBody}
@@ -82,22 +87,36 @@ def build_spec() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "Analysed (native), or at least one input analysed (Aliyun envelope).",
-                        "content": {"application/json": {"schema": {"oneOf": [
-                            {"$ref": native_ref},
-                            {"$ref": "#/components/schemas/AliyunResponse"},
-                        ]}}},
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "oneOf": [
+                                        {"$ref": native_ref},
+                                        {"$ref": "#/components/schemas/AliyunResponse"},
+                                    ]
+                                }
+                            }
+                        },
                     },
                     "4XX": {
                         "description": "Refused: a typed error (native), or every Aliyun input refused "
                         "(each output then carries errno -1, code and message).",
-                        "content": {"application/json": {"schema": {"oneOf": [
-                            {"$ref": "#/components/schemas/ErrorBody"},
-                            {"$ref": "#/components/schemas/AliyunResponse"},
-                        ]}}},
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "oneOf": [
+                                        {"$ref": "#/components/schemas/ErrorBody"},
+                                        {"$ref": "#/components/schemas/AliyunResponse"},
+                                    ]
+                                }
+                            }
+                        },
                     },
                     "500": {
                         "description": "Internal error (never caused by input).",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}
+                        },
                     },
                 },
             }
@@ -108,7 +127,7 @@ def build_spec() -> dict[str, Any]:
             "title": "E-commerce image analysis",
             "version": "1.0.0",
             "description": "Aliyun-compatible envelope and native JSON API on the same routes; "
-            "the body tells them apart ({\"inputs\": [...]} is the Aliyun envelope).",
+            'the body tells them apart ({"inputs": [...]} is the Aliyun envelope).',
         },
         "paths": paths,
         "components": {"schemas": dict(sorted(components.items()))},

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -95,8 +94,11 @@ def make_server(host: str = "127.0.0.1", port: int = 3000) -> ThreadingHTTPServe
 
 def serve(host: str, port: int) -> None:
     server = make_server(host, port)
-    routes = ", ".join(f"POST http://{host}:{server.server_port}{route}" for route in ROUTES
-                       if ROUTES[route] in available_functions())
+    routes = ", ".join(
+        f"POST http://{host}:{server.server_port}{route}"
+        for route in ROUTES
+        if ROUTES[route] in available_functions()
+    )
     print(f"local API listening: {routes}  (Ctrl-C stops)", flush=True)
     try:
         server.serve_forever()
@@ -108,4 +110,3 @@ def serve(host: str, port: int) -> None:
 
 if __name__ == "__main__":  # pragma: no cover - exercised through infra/cli.py serve
     serve("127.0.0.1", 3000)
-

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from image_audit.local import LocalContext, load_handler
 
 TESTS = Path(__file__).resolve().parent

@@ -121,11 +121,15 @@ def answer(
     except Exception:
         logger.exception("internal error in %s", api.name)
         return error_response(
-            ImageAuditError(ErrorCode.INTERNAL_ERROR, "Internal error; the request was not analysed.", retryable=True)
+            ImageAuditError(
+                ErrorCode.INTERNAL_ERROR, "Internal error; the request was not analysed.", retryable=True
+            )
         )
 
 
-def analyse(api: ApiSpec[OptionsT, ResultT], data: bytes, options: OptionsT, settings: Settings) -> Analysis[ResultT]:
+def analyse(
+    api: ApiSpec[OptionsT, ResultT], data: bytes, options: OptionsT, settings: Settings
+) -> Analysis[ResultT]:
     """Decode and analyse one image: the pure core shared by the API, the bucket path and the CLI."""
     started = time.perf_counter()
     limits = DecodeLimits(max_bytes=settings.MAX_OBJECT_BYTES, max_pixels=settings.MAX_IMAGE_PIXELS)
@@ -148,7 +152,9 @@ def analyse(api: ApiSpec[OptionsT, ResultT], data: bytes, options: OptionsT, set
 
 
 def error_response(error: ImageAuditError) -> HttpResponse:
-    body = ErrorBody(error=ErrorDetail(code=error.code.value, message=error.message, retryable=error.retryable))
+    body = ErrorBody(
+        error=ErrorDetail(code=error.code.value, message=error.message, retryable=error.retryable)
+    )
     return HttpResponse(error.http_status, body.model_dump(mode="json"))
 
 
@@ -185,7 +191,9 @@ def decode_base64_image(text: Any, settings: Settings) -> bytes:
     return data
 
 
-def _answer_json(api: ApiSpec[Any, Any], payload: Any, settings: Settings, fetch: ImageFetcher | None) -> HttpResponse:
+def _answer_json(
+    api: ApiSpec[Any, Any], payload: Any, settings: Settings, fetch: ImageFetcher | None
+) -> HttpResponse:
     if isinstance(payload, dict) and "inputs" in payload:
         return _answer_aliyun(api, payload, settings)
     if isinstance(payload, dict):
@@ -209,11 +217,15 @@ def _answer_native(
         data = decode_base64_image(request.image, settings)
     elif request.s3 is not None:
         if fetch is None:
-            raise RequestError(ErrorCode.INVALID_PARAMETER, "s3 references are not enabled on this deployment.")
+            raise RequestError(
+                ErrorCode.INVALID_PARAMETER, "s3 references are not enabled on this deployment."
+            )
         data = fetch(request.s3)
     else:
         raise RequestError(ErrorCode.MISSING_IMAGE, "The request has no image (send image as base64, or s3).")
-    options = api.options_model.model_validate(request.model_dump(include=set(api.options_model.model_fields)))
+    options = api.options_model.model_validate(
+        request.model_dump(include=set(api.options_model.model_fields))
+    )
     return HttpResponse(200, analyse(api, data, options, settings).response.model_dump(mode="json"))
 
 
@@ -261,22 +273,28 @@ def _aliyun_params(item: AliyunInput) -> dict[str, Any]:
             try:
                 configure = json.loads(configure) if configure.strip() else {}
             except json.JSONDecodeError as exc:
-                raise RequestError(ErrorCode.INVALID_PARAMETER, "configure.dataValue is not valid JSON.") from exc
+                raise RequestError(
+                    ErrorCode.INVALID_PARAMETER, "configure.dataValue is not valid JSON."
+                ) from exc
         if not isinstance(configure, dict):
             raise RequestError(ErrorCode.INVALID_PARAMETER, "configure.dataValue must be a JSON object.")
         params.update(configure)
     for name, wrapped in (item.model_extra or {}).items():
-        params[name] = wrapped.get("dataValue") if isinstance(wrapped, dict) and "dataValue" in wrapped else wrapped
+        params[name] = (
+            wrapped.get("dataValue") if isinstance(wrapped, dict) and "dataValue" in wrapped else wrapped
+        )
     return params
 
 
 def _data_value_format(value: Any) -> DataValueFormat:
     if value in ("object", "string"):
-        return value  # type: ignore[no-any-return]
+        return value
     raise RequestError(ErrorCode.INVALID_PARAMETER, "dataValueFormat must be 'object' or 'string'.")
 
 
-def _aliyun_output(api: ApiSpec[Any, Any], value: BaseModel | str, data_format: DataValueFormat) -> AliyunOutput:
+def _aliyun_output(
+    api: ApiSpec[Any, Any], value: BaseModel | str, data_format: DataValueFormat
+) -> AliyunOutput:
     data_value: Any = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
     if data_format == "string" and not isinstance(data_value, str):
         data_value = json.dumps(data_value, ensure_ascii=False, separators=(",", ":"))

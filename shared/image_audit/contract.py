@@ -137,7 +137,8 @@ class KeywordOptions(Strict):
     keywords: list[str] = Field(default_factory=list, max_length=200)
     libraries: list[KeywordLibrary] = Field(default_factory=list, max_length=10)
     use_builtin: bool | None = Field(
-        None, description="Search the built-in solicitation library; default: only when no keywords are given."
+        None,
+        description="Search the built-in solicitation library; default: only when no keywords are given.",
     )
     return_text: bool = Field(False, description="Also return every recognised text line.")
 
@@ -161,7 +162,9 @@ class KeywordMatch(BaseModel):
     confidence: float
     guarded: bool = Field(
         False,
-        description="An exact occurrence inside a benign phrase (e.g. 微信支付): reported, not a solicitation.",
+        description=(
+            "An exact occurrence inside a benign phrase (e.g. 微信支付): reported, not a solicitation."
+        ),
     )
 
 

@@ -96,7 +96,9 @@ def sniff_format(data: bytes) -> str:
     )
 
 
-def decode_image(data: bytes, *, max_side: int | None = None, limits: DecodeLimits | None = None) -> DecodedImage:
+def decode_image(
+    data: bytes, *, max_side: int | None = None, limits: DecodeLimits | None = None
+) -> DecodedImage:
     """Decode untrusted bytes into upright 8-bit RGB, or raise a typed ImageError."""
     limits = limits or DecodeLimits()
     if not data:
@@ -146,7 +148,7 @@ def _open_and_load(
     data: bytes, image_format: str, max_side: int | None, limits: DecodeLimits
 ) -> tuple[Image.Image, dict[str, int | bool]]:
     """Everything that runs decoder code; any exception here means the bytes are bad."""
-    image = Image.open(io.BytesIO(data), formats=[image_format])
+    image: Image.Image = Image.open(io.BytesIO(data), formats=[image_format])
     width, height = image.size
     if min(width, height) < limits.min_side:
         raise ImageError(
@@ -190,7 +192,7 @@ def _to_rgb(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
         grey_f = np.asarray(image, dtype=np.float64)
         grey = np.clip(grey_f, 0, 255).astype(np.uint8)
         return np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2)), None
-    if mode == "P" and "transparency" in image.info or mode in ("LA", "PA", "La", "RGBa"):
+    if (mode == "P" and "transparency" in image.info) or mode in ("LA", "PA", "La", "RGBa"):
         image = image.convert("RGBA")
         mode = "RGBA"
     if mode == "RGBA":

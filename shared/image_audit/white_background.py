@@ -104,7 +104,9 @@ def analyze_white_background(image: DecodedImage, options: WhiteBackgroundOption
         reasons.append("a border or frame runs along the image edges")
 
     product = _product_region(image, background_rgb)
-    checks = _amazon_checks(image, product, exact_white_share, not reasons, transparent) if options.preset else []
+    checks = (
+        _amazon_checks(image, product, exact_white_share, not reasons, transparent) if options.preset else []
+    )
     return WhiteBackgroundResult(
         is_white=not reasons,
         white_ratio=round(white_ratio, 4),
@@ -172,7 +174,12 @@ def _has_frame(white: np.ndarray, band: int) -> bool:
     """
     outer = (white[0, :], white[-1, :], white[:, 0], white[:, -1])
     inner_depth = min(band + 2, white.shape[0] // 4, white.shape[1] // 4)
-    inner = (white[inner_depth, :], white[-1 - inner_depth, :], white[:, inner_depth], white[:, -1 - inner_depth])
+    inner = (
+        white[inner_depth, :],
+        white[-1 - inner_depth, :],
+        white[:, inner_depth],
+        white[:, -1 - inner_depth],
+    )
     framed_edges = sum(
         1
         for out_line, in_line in zip(outer, inner, strict=True)
@@ -210,16 +217,13 @@ def _product_region(image: DecodedImage, background: tuple[int, int, int]) -> Pr
         height=min(image.info.height, round((bottom - top) / scale)),
     )
     fill = max((right - left) / width, (bottom - top) / height)
-    touches: list[Edge] = [
-        name
-        for name, touching in (
-            ("top", top == 0),
-            ("bottom", bottom == height),
-            ("left", left == 0),
-            ("right", right == width),
-        )
-        if touching
-    ]
+    edges: tuple[tuple[Edge, bool], ...] = (
+        ("top", top == 0),
+        ("bottom", bottom == height),
+        ("left", left == 0),
+        ("right", right == width),
+    )
+    touches = [name for name, touching in edges if touching]
     return ProductRegion(box=box, fill_ratio=round(fill, 4), touches=touches)
 
 

@@ -6,12 +6,11 @@ import json
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
-from openapi_spec_validator import validate
-
 from conftest import golden_b64, load_event
 from gen_openapi import main as gen_openapi_main
 from image_audit.local import repository_root
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate
 
 SPEC = json.loads((repository_root() / "openapi.json").read_text(encoding="utf-8"))
 
@@ -50,7 +49,9 @@ def test_white_background_responses_match_the_spec(
 
 
 def test_proxy_response_body_matches_the_spec(white_background_handler: Any, lambda_context: Any) -> None:
-    response = white_background_handler(load_event("apiGatewayProxyEventWhiteBackgroundAliyun.json"), lambda_context)
+    response = white_background_handler(
+        load_event("apiGatewayProxyEventWhiteBackgroundAliyun.json"), lambda_context
+    )
     body = json.loads(response["body"])
     assert not list(response_validator("/v1/white-background", "200").iter_errors(body))
 

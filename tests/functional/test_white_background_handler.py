@@ -27,7 +27,7 @@ def test_http_api_event_with_raw_base64_image(white_background_handler: Any, lam
     assert response["statusCode"] == 200
     body = json.loads(response["body"])
     assert body["result"]["is_white"] is True
-    assert [check["name"] for check in body["result"]["checks"]][0] == "background_rgb_255"
+    assert body["result"]["checks"][0]["name"] == "background_rgb_255"
 
 
 def test_direct_invocation_returns_the_body(white_background_handler: Any, lambda_context: Any) -> None:

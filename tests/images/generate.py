@@ -26,7 +26,9 @@ def _encode(image: Image.Image, fmt: str, **params: object) -> bytes:
     return buffer.getvalue()
 
 
-def _product(canvas: Image.Image, box: tuple[int, int, int, int], colour: tuple[int, int, int] = (40, 90, 160)) -> None:
+def _product(
+    canvas: Image.Image, box: tuple[int, int, int, int], colour: tuple[int, int, int] = (40, 90, 160)
+) -> None:
     """A rounded 'bottle' with a label and a highlight: enough structure for a product box."""
     draw = ImageDraw.Draw(canvas)
     draw.rounded_rectangle(box, radius=(box[2] - box[0]) // 5, fill=colour)

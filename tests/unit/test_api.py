@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 import pytest
-
 from conftest import golden_b64
 from image_audit.api import answer
 from image_audit.events import HttpRequest, HttpResponse
@@ -44,11 +43,15 @@ def test_aliyun_envelope_is_answered_in_the_original_shape() -> None:
 
 
 def test_several_inputs_are_answered_in_order_with_per_input_errors() -> None:
-    response = post({"inputs": [aliyun_input(OFF_WHITE), aliyun_input("bm90IGFuIGltYWdl"), aliyun_input(WHITE)]})
+    response = post(
+        {"inputs": [aliyun_input(OFF_WHITE), aliyun_input("bm90IGFuIGltYWdl"), aliyun_input(WHITE)]}
+    )
     assert response.status == 200
     values = [output["outputValue"]["dataValue"] for output in response.body["outputs"]]
     assert values[0] == {"errno": 0, "isWhite": 0}
-    assert values[1]["errno"] == -1 and values[1]["code"] == "UNSUPPORTED_IMAGE_FORMAT" and values[1]["message"]
+    assert (
+        values[1]["errno"] == -1 and values[1]["code"] == "UNSUPPORTED_IMAGE_FORMAT" and values[1]["message"]
+    )
     assert values[2] == {"errno": 0, "isWhite": 1}
 
 
@@ -72,7 +75,9 @@ def test_parameters_arrive_as_siblings_or_configure_string_or_object(params: dic
 
 
 def test_data_value_string_form_is_selectable_per_request_and_by_setting() -> None:
-    per_request = post({"inputs": [aliyun_input(WHITE, dataValueFormat={"dataType": 50, "dataValue": "string"})]})
+    per_request = post(
+        {"inputs": [aliyun_input(WHITE, dataValueFormat={"dataType": 50, "dataValue": "string"})]}
+    )
     assert per_request.body["outputs"][0]["outputValue"]["dataValue"] == '{"errno":0,"isWhite":1}'
     by_setting = post({"inputs": [aliyun_input(WHITE)]}, settings=Settings(ALIYUN_DATA_VALUE_FORMAT="string"))
     assert json.loads(by_setting.body["outputs"][0]["outputValue"]["dataValue"]) == {"errno": 0, "isWhite": 1}
@@ -93,7 +98,10 @@ def test_native_api_returns_the_rich_result() -> None:
 
 def test_raw_image_body_takes_options_from_the_query() -> None:
     request = HttpRequest(
-        "POST", "/", {"content-type": "image/png"}, {"background_pixel": "240"},
+        "POST",
+        "/",
+        {"content-type": "image/png"},
+        {"background_pixel": "240"},
         base64.b64decode(OFF_WHITE),
     )
     response = answer(WHITE_BACKGROUND_API, request, SETTINGS)

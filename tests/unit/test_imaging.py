@@ -6,12 +6,11 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFile
-
 from conftest import golden
 from image_audit.errors import ErrorCode, ImageError
 from image_audit.imaging import DecodeLimits, decode_image, sniff_format
 from images.generate import pixel_bomb_png
+from PIL import Image, ImageFile
 
 
 @pytest.mark.parametrize(
@@ -72,8 +71,13 @@ def test_truncated_images_stay_refused() -> None:
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [("webp_small.webp", "WEBP"), ("bmp_small.bmp", "BMP"), ("gif_animated.gif", "GIF"),
-     ("wb_white_clean.png", "PNG"), ("wb_white_jpeg_noise.jpg", "JPEG")],
+    [
+        ("webp_small.webp", "WEBP"),
+        ("bmp_small.bmp", "BMP"),
+        ("gif_animated.gif", "GIF"),
+        ("wb_white_clean.png", "PNG"),
+        ("wb_white_jpeg_noise.jpg", "JPEG"),
+    ],
 )
 def test_accepted_formats_are_sniffed_by_magic_bytes(name: str, fmt: str) -> None:
     assert sniff_format(golden(name)) == fmt

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
 import pytest
-
 from conftest import golden
 from local_server import make_server
 
@@ -36,7 +35,9 @@ def call(server: ThreadingHTTPServer, path: str, body: bytes | None, content_typ
 
 
 def test_raw_image_post_goes_through_the_handler(server: ThreadingHTTPServer) -> None:
-    status, body = call(server, "/v1/white-background?preset=amazon", golden("wb_white_clean.png"), "image/png")
+    status, body = call(
+        server, "/v1/white-background?preset=amazon", golden("wb_white_clean.png"), "image/png"
+    )
     assert status == 200
     assert body["result"]["is_white"] is True and body["result"]["checks"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import golden
 from image_audit.contract import WhiteBackgroundOptions, WhiteBackgroundResult
 from image_audit.imaging import decode_image
@@ -17,8 +16,13 @@ def analyse(name: str, **options: object) -> WhiteBackgroundResult:
 
 @pytest.mark.parametrize(
     "name",
-    ["wb_white_clean.png", "wb_white_jpeg_noise.jpg", "wb_white_soft_shadow.jpg",
-     "wb_white_product_crosses_bottom.jpg", "wb_transparent_background.png"],
+    [
+        "wb_white_clean.png",
+        "wb_white_jpeg_noise.jpg",
+        "wb_white_soft_shadow.jpg",
+        "wb_white_product_crosses_bottom.jpg",
+        "wb_transparent_background.png",
+    ],
 )
 def test_white_backgrounds_are_white(name: str) -> None:
     result = analyse(name)
