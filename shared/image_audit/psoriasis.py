@@ -1,0 +1,155 @@
+"""Psoriasis (牛皮癣) API: a calibrated score that tells overlays from the product's own print.
+
+Steps, all offline and per image:
+
+1. the PP-OCRv4 text detector of ``image_audit.ocr`` (the engine shared with the keyword API:
+   one per container, fixed settings, explicit threads) finds text regions and its probability
+   map. Recognition runs only when the caller asks for the text (``return_text``);
+2. ``image_audit.psoriasis_features`` measures each region (placement against the product
+   silhouette from a background model, ink and fill, sharpness, shading, tilt, repetition) and
+   the image (periodicity of tiled marks, faint text the detector did not box);
+3. ``image_audit.psoriasis_model`` scores each region with boosted trees, then turns the region
+   scores and image measurements into ``prob`` with a logistic regression.
+
+Regions scoring at least REGION_OVERLAY are reported as offending regions with a kind; the rest
+are reported as product text, so a user sees what was excused. docs/psoriasis.md explains the
+features, the training data and the measured figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+import numpy as np
+
+from image_audit.api import ApiSpec
+from image_audit.contract import (
+    AliyunPsoriasisValue,
+    Box,
+    ProductTextRegion,
+    PsoriasisOptions,
+    PsoriasisRegion,
+    PsoriasisRequest,
+    PsoriasisResult,
+    RegionKind,
+)
+from image_audit.imaging import DecodedImage
+from image_audit.ocr import DEFAULT_OCR_CONFIG, get_ocr_engine
+from image_audit.ocr_types import Quad
+from image_audit.psoriasis_features import IMAGE_FEATURES, REGION_FEATURES, ImageMeasurements, measure
+from image_audit.psoriasis_model import MODEL_PATH, PsoriasisModel, image_model_inputs, load_model
+
+# The model file's digest names the weights in every answer, without loading them at import.
+VERSION = (
+    f"psoriasis/1.0 (PP-OCRv4 det, model sha256:{hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12]})"
+)
+# Big images are decoded at a reduced size (JPEG DCT scaling): the detector works near 1024 px.
+ANALYSIS_MAX_SIDE = 1024
+REGION_OVERLAY = 0.5  # a region at or above this score is reported as an overlay
+# Grade (like Taobao's npx_level): "heavy" when overlays cover this share of the picture or
+# there are at least HEAVY_REGIONS of them; otherwise "light" above the threshold, else "none".
+HEAVY_SHARE = 0.08
+HEAVY_REGIONS = 4
+
+
+def measure_image(image: DecodedImage) -> ImageMeasurements:
+    """Detector + measurements of one decoded image (what training and serving both compute)."""
+    detection = get_ocr_engine(DEFAULT_OCR_CONFIG).detect(image.rgb)
+    return measure(image.rgb, detection)
+
+
+def score_measurements(model: PsoriasisModel, measured: ImageMeasurements) -> tuple[float, np.ndarray]:
+    """Image probability and per-region scores of one measured image."""
+    if model.region_features != REGION_FEATURES:
+        raise RuntimeError("psoriasis model was trained on other region features; retrain it")
+    region_scores = model.region_scores(measured.regions)
+    area = measured.regions[:, REGION_FEATURES.index("area_rel")] if len(measured.boxes) else np.zeros(0)
+    image_row = dict(zip(IMAGE_FEATURES, measured.image.tolist(), strict=True))
+    prob = model.image_prob(image_model_inputs(region_scores, area, image_row))
+    return prob, region_scores
+
+
+def analyze_psoriasis(image: DecodedImage, options: PsoriasisOptions) -> PsoriasisResult:
+    model = load_model()
+    measured = measure_image(image)
+    prob, region_scores = score_measurements(model, measured)
+
+    texts: list[str | None] = [None] * len(measured.boxes)
+    if options.return_text and measured.boxes:
+        # Every box is read (min_score 0): evidence shows what was there, even when unsure.
+        lines = get_ocr_engine(DEFAULT_OCR_CONFIG).recognize(image.rgb, measured.boxes, min_score=0.0)
+        read = {line.box: line.text for line in lines}
+        texts = [read.get(quad, "") for quad in measured.boxes]
+
+    regions: list[PsoriasisRegion] = []
+    product_text: list[ProductTextRegion] = []
+    for index, (quad, score) in enumerate(zip(measured.boxes, region_scores.tolist(), strict=True)):
+        box = _to_box(quad, image.scale)
+        if score >= REGION_OVERLAY:
+            kind = _region_kind(measured, index)
+            regions.append(PsoriasisRegion(box=box, kind=kind, score=round(score, 4), text=texts[index]))
+        else:
+            product_text.append(ProductTextRegion(box=box, score=round(score, 4), text=texts[index]))
+    regions.sort(key=lambda region: -region.score)
+    is_psoriasis = prob >= options.threshold
+    return PsoriasisResult(
+        prob=round(prob, 4),
+        is_psoriasis=is_psoriasis,
+        threshold=options.threshold,
+        grade=_grade(is_psoriasis, measured, region_scores),
+        regions=regions,
+        product_text=product_text,
+    )
+
+
+def _grade(
+    is_psoriasis: bool, measured: ImageMeasurements, region_scores: np.ndarray
+) -> Literal["none", "light", "heavy"]:
+    if not is_psoriasis:
+        return "none"
+    hot = region_scores >= REGION_OVERLAY
+    share = float(measured.regions[hot, REGION_FEATURES.index("area_rel")].sum()) if hot.any() else 0.0
+    return "heavy" if share >= HEAVY_SHARE or int(hot.sum()) >= HEAVY_REGIONS else "light"
+
+
+def _region_kind(measured: ImageMeasurements, index: int) -> RegionKind:
+    """A readable label for an offending region, from its measurements (not a trained output).
+
+    Watermark: faint ink (low contrast) or one stamp of a repeated, tilted lattice. Logo/badge:
+    short text on its own flat, saturated fill near a corner or edge. Anything else is overlay
+    text (slogans, prices, banners).
+    """
+    row = dict(zip(REGION_FEATURES, measured.regions[index].tolist(), strict=True))
+    if row["ink_contrast"] < 0.18 or (row["similar_boxes"] > 0.7 and row["tilt"] > 0.2):
+        return "watermark"
+    if row["aspect"] < 1.6 and row["ink_sat"] > 0.25 and row["fill_std"] < 0.08:
+        return "logo_badge"
+    return "overlay_text"
+
+
+def _to_box(quad: Quad, scale: float) -> Box:
+    """Axis-aligned box of a quad, in the original image's pixels."""
+    xs = [point[0] for point in quad]
+    ys = [point[1] for point in quad]
+    x0, y0 = min(xs) / scale, min(ys) / scale
+    return Box(
+        x=round(x0), y=round(y0), width=round(max(xs) / scale - x0), height=round(max(ys) / scale - y0)
+    )
+
+
+def aliyun_psoriasis_value(result: PsoriasisResult) -> AliyunPsoriasisValue:
+    return AliyunPsoriasisValue(isPsoriasis=1 if result.is_psoriasis else 0, prob=result.prob)
+
+
+PSORIASIS_API: ApiSpec[PsoriasisOptions, PsoriasisResult] = ApiSpec(
+    name="psoriasis",
+    output_label="Psoriasis",
+    version=VERSION,
+    options_model=PsoriasisOptions,
+    request_model=PsoriasisRequest,
+    result_model=PsoriasisResult,
+    analyze=analyze_psoriasis,
+    aliyun_value=aliyun_psoriasis_value,
+    decode_max_side=ANALYSIS_MAX_SIDE,
+)
