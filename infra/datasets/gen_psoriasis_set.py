@@ -11,16 +11,27 @@ Writes images plus `labels_psoriasis.csv` with columns `file,label,kind,boxes,ba
 - label 0 = clean; kinds `clean_product` (no text at all), `clean_product_with_print` (ONLY
   print that is physically on the product: brand, 净含量, ingredients, model numbers — it follows
   the surface's perspective and lighting and never leaves the silhouette), `clean_scene`
-  (product in a textured scene or interior);
+  (product in a textured scene or interior), `clean_scene_text` (physical text in a scene: shop
+  fascias and 3-D lettering on facades, plaques, street-name plates on posts, posters, menus,
+  painted wall lettering — on a wall plane seen in perspective, lit, shadowed, partly occluded,
+  and photographed as a whole so the text is exactly as sharp and noisy as its surroundings;
+  see synth_signs.py), `clean_garment_print` (T-shirts, sweatshirts, tote bags, handbags and
+  shoes whose slogan / graphic / brand mark follows the cloth's folds and shading; see
+  synth_apparel.py);
 - `boxes` = JSON list of [x, y, w, h] overlay boxes (empty for label 0);
 - `base` = `procedural` or `real:<file>` (the real photo used as base, see below).
 
-The kinds repeat in blocks of 24 (12 positive, 12 negative; 5 of the 12 negatives carry
-on-product print), so any n ≥ 24 is balanced and holds every kind.
+The kinds repeat in blocks of 24 (12 positive, 12 negative: 2 clean_product, 4
+clean_product_with_print, 2 clean_scene, 2 clean_scene_text, 2 clean_garment_print), so any
+n ≥ 24 is balanced and holds every kind. Positives are drawn on the same mix of bases (a sixth
+on a scene-text photo, a sixth on a printed garment, the rest on product shots and scenes), so
+neither the content nor the camera noise of the physical-text bases is a shortcut to "clean":
+only what was added on top is.
 
 With `--real-dir` and `--real-split even|odd`, about a third of the eligible images use as
 base a real photo whose `labels_psoriasis.csv` label is 0 — unchanged for negatives, with
-overlays added for positives. Only files at even (or odd) positions of the sorted name list are
+overlays added for positives — and about a third of the signpost scenes stand in front of such
+a photo, thrown out of focus. Only files at even (or odd) positions of the sorted name list are
 used, so a training set (`even`) and a held-out evaluation set (`odd`) never share a base photo.
 The real photos are third-party content: they are read at generation time and the output goes
 to build/ (gitignored), never into the repository.
@@ -39,6 +50,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 from synth import (
     Job,
@@ -55,6 +67,7 @@ from synth import (
     to_image,
     write_labels,
 )
+from synth_apparel import garment_print_image
 from synth_overlays import OVERLAY_KINDS, add_overlay
 from synth_products import PRINTABLE_KINDS
 from synth_scenes import (
@@ -67,15 +80,24 @@ from synth_scenes import (
     stage_products,
     studio_sweep,
 )
+from synth_signs import render_size, scene_text_image
 
 DATASET = "psoriasis"
 COLUMNS = ("file", "label", "kind", "boxes", "base")
-NEGATIVE_KINDS = ("clean_product", "clean_product_with_print", "clean_scene")
+NEGATIVE_KINDS = (
+    "clean_product",
+    "clean_product_with_print",
+    "clean_scene",
+    "clean_scene_text",
+    "clean_garment_print",
+)
 POSITIVE_KINDS = OVERLAY_KINDS
 KIND_CYCLE = (
-    ["clean_product"] * 3
-    + ["clean_product_with_print"] * 5
-    + ["clean_scene"] * 4
+    ["clean_product"] * 2
+    + ["clean_product_with_print"] * 4
+    + ["clean_scene"] * 2
+    + ["clean_scene_text"] * 2
+    + ["clean_garment_print"] * 2
     + ["overlay_text"] * 2
     + ["banner"] * 2
     + ["badge"] * 2
@@ -83,6 +105,11 @@ KIND_CYCLE = (
     + ["slogan_on_product"] * 2
 )
 REAL_BASE_SHARE = 0.35
+# Positives use the physical-text bases as often as negatives do (2 of 12 each), so neither the
+# scene / garment content nor the camera noise of those bases is a shortcut for "clean".
+PHYSICAL_TEXT_BASE_SHARE = 2 / 12
+# With real photos available, this share of signpost scenes stands in front of a real photo.
+REAL_BACKDROP_SHARE = 0.3
 # Kinds that can take a real photo as base (a slogan on the product needs to know where it is).
 REAL_ELIGIBLE = {"clean_product", "clean_scene", *OVERLAY_KINDS} - {"slogan_on_product"}
 # Real-photo kinds (from the kit's labels) that show a product rather than a scene.
@@ -120,13 +147,64 @@ def load_real(path: Path, rng: Rng) -> Image.Image:
     return rgb
 
 
+def product_background(rng: Rng, h: int, w: int) -> np.ndarray:
+    """The backdrops of product shots: white, near-white, grey gradients, sweeps, colours."""
+    style = rng.weighted(["white", "near_white", "gradient", "sweep", "colour"], [4, 1, 2, 1, 2])
+    if style == "white":
+        return solid(h, w, (255, 255, 255))
+    if style == "near_white":
+        grey = rng.uniform(236, 250)
+        return solid(h, w, (grey, grey, grey - rng.uniform(0, 6)))
+    if style == "gradient":
+        top, bottom = rng.uniform(225, 255), rng.uniform(200, 245)
+        return (
+            linear_gradient(h, w, (top,) * 3, (bottom,) * 3)
+            if rng.chance(0.5)
+            else radial_gradient(h, w, (top,) * 3, (bottom,) * 3)
+        )
+    if style == "sweep":
+        return studio_sweep(rng, h, w)
+    return coloured_background(rng, h, w)
+
+
+def base_kind(rng: Rng, kind: str) -> str:
+    """Which procedural base an image gets: its own kind for negatives; for positives the same
+    mix of bases the negatives show (plain product shots, scenes, scene text, printed garments)."""
+    if kind in NEGATIVE_KINDS:
+        return kind
+    draw = rng.uniform(0.0, 1.0)
+    if kind == "slogan_on_product":
+        # A slogan pasted on a product needs a product: a printed garment instead of scene text.
+        return "clean_garment_print" if draw < 2 * PHYSICAL_TEXT_BASE_SHARE else "product"
+    if draw < PHYSICAL_TEXT_BASE_SHARE:
+        return "clean_scene_text"
+    if draw < 2 * PHYSICAL_TEXT_BASE_SHARE:
+        return "clean_garment_print"
+    return "product"
+
+
 def procedural_base(
-    rng: Rng, kind: str, max_side: int = 1600
+    rng: Rng,
+    kind: str,
+    max_side: int = 1600,
+    backdrop: Image.Image | None = None,
+    base: str | None = None,
 ) -> tuple[Image.Image, list[tuple[int, int, int, int]]]:
-    """A product photo: clean_product has no text at all, with_print carries on-product print,
-    clean_scene stands the products in a textured scene. Positive kinds draw from all three."""
+    """A photo to label or to add overlays to: clean_product has no text at all, with_print
+    carries on-product print, clean_scene stands the products in a textured scene,
+    clean_scene_text photographs signs / plaques / fascias in a scene (`backdrop`, a real photo,
+    can stand behind a signpost), clean_garment_print a garment, bag or shoe with print that
+    follows the cloth. Positive kinds draw from all of them (see `base_kind`)."""
     fonts = discover_fonts()
+    base = base or base_kind(rng, kind)
     w, h = random_canvas_size(rng, 500, max_side)
+    if base == "clean_scene_text":
+        array = np.asarray(backdrop, np.float32) if backdrop is not None else None
+        return to_image(scene_text_image(rng, fonts, w, h, array)), []
+    if base == "clean_garment_print":
+        rw, rh = render_size(rng, w, h)
+        pixels, boxes = garment_print_image(rng, fonts, product_background(rng, rh, rw), (w, h))
+        return to_image(pixels), boxes
     shadow: ShadowSpec | None
     if kind == "clean_scene" or (kind in POSITIVE_KINDS and rng.chance(0.25)):
         background = scene_background(rng, h, w)
@@ -135,23 +213,7 @@ def procedural_base(
         )
         centre = (0.5, rng.uniform(0.45, 0.55))
     else:
-        style = rng.weighted(["white", "near_white", "gradient", "sweep", "colour"], [4, 1, 2, 1, 2])
-        if style == "white":
-            background = solid(h, w, (255, 255, 255))
-        elif style == "near_white":
-            grey = rng.uniform(236, 250)
-            background = solid(h, w, (grey, grey, grey - rng.uniform(0, 6)))
-        elif style == "gradient":
-            top, bottom = rng.uniform(225, 255), rng.uniform(200, 245)
-            background = (
-                linear_gradient(h, w, (top,) * 3, (bottom,) * 3)
-                if rng.chance(0.5)
-                else radial_gradient(h, w, (top,) * 3, (bottom,) * 3)
-            )
-        elif style == "sweep":
-            background = studio_sweep(rng, h, w)
-        else:
-            background = coloured_background(rng, h, w)
+        background = product_background(rng, h, w)
         shadow = (
             ShadowSpec(rng.uniform(0.0, 0.5), rng.uniform(0.0, 0.25), (rng.uniform(-0.04, 0.04), 0.02), 0.05)
             if rng.chance(0.6)
@@ -191,6 +253,13 @@ def make_image(job: Job) -> dict[str, str]:
     max_side = max_side_option if isinstance(max_side_option, int) else 1600
     base_name = "procedural"
     use_real = bool(bases) and kind in REAL_ELIGIBLE and rng.chance(REAL_BASE_SHARE)
+    base = "real" if use_real else base_kind(rng, kind)
+    backdrop: Image.Image | None = None
+    if base == "clean_scene_text" and bases and rng.chance(REAL_BACKDROP_SHARE):
+        scenes = [b for b in bases if real_kind_to_clean_kind(b[1]) == "clean_scene"] or bases
+        file, _ = rng.choice(scenes)
+        backdrop = load_real(real_dir / file, rng)
+        base_name = f"real:{file}"
     if use_real:
         file, real_kind = rng.choice(bases)
         image = load_real(real_dir / file, rng)
@@ -199,7 +268,7 @@ def make_image(job: Job) -> dict[str, str]:
         if kind in NEGATIVE_KINDS:
             kind = real_kind_to_clean_kind(real_kind)
     else:
-        image, product_boxes = procedural_base(rng, kind, max_side)
+        image, product_boxes = procedural_base(rng, kind, max_side, backdrop, base)
     if max(image.size) > max_side:
         scale = max_side / max(image.size)
         image = image.resize(

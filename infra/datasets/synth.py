@@ -14,6 +14,8 @@ dataset scripts (`gen_white_background_set.py`, `gen_keyword_set.py`, `gen_psori
   and the print that is physically on them (brand, 净含量, ingredients) following their surface.
 - `synth_overlays.py`: what sellers add on top of a photo (slogans, price badges, banners,
   stickers, shop logos, watermarks) — the "psoriasis" the service must find.
+- `synth_signs.py` / `synth_apparel.py`: text that is physically in the photo (signs in a scene,
+  prints on garments) with the cues that tell it from an overlay, and the camera model.
 
 Determinism: each image gets its own `Rng` derived from (seed, dataset name, index), so results
 do not depend on the number of worker processes or on the order in which jobs finish.

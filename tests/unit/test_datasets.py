@@ -11,14 +11,17 @@ import json
 from pathlib import Path
 from types import ModuleType
 
+import cv2
 import gen_keyword_set
 import gen_psoriasis_set
 import gen_samples
 import gen_white_background_set
 import numpy as np
 import pytest
+import synth_apparel
+import synth_signs
 from PIL import Image
-from synth import discover_fonts
+from synth import Job, Rng, balanced_kind, discover_fonts
 
 DATASETS_DIR = Path(__file__).resolve().parents[2] / "infra" / "datasets"
 
@@ -104,6 +107,85 @@ def test_psoriasis_labels_boxes_and_balance(psoriasis_set: Path) -> None:
         for x, y, bw, bh in boxes:
             assert x >= 0 and y >= 0 and bw > 0 and bh > 0 and x + bw <= w and y + bh <= h, row
         assert row["base"] == "procedural"
+
+
+PHYSICAL_TEXT_KINDS = ("clean_scene_text", "clean_garment_print")
+
+
+def test_psoriasis_physical_text_negatives_are_in_every_block() -> None:
+    cycle = gen_psoriasis_set.KIND_CYCLE
+    assert len(cycle) == 24
+    assert sum(k in gen_psoriasis_set.NEGATIVE_KINDS for k in cycle) == 12
+    for kind in (*PHYSICAL_TEXT_KINDS, "clean_product", "clean_product_with_print", "clean_scene"):
+        assert kind in gen_psoriasis_set.NEGATIVE_KINDS and kind in cycle
+    for block in range(3):
+        kinds = [balanced_kind(5, "psoriasis", block * 24 + i, cycle) for i in range(24)]
+        assert sorted(kinds) == sorted(cycle)
+
+
+def test_psoriasis_physical_text_kinds_match_in_process_rendering(
+    psoriasis_set: Path, tmp_path: Path
+) -> None:
+    """The fixture ran in a worker pool; the same images rendered in-process are the same bytes."""
+    _, rows = read_rows(psoriasis_set)
+    checked = 0
+    for i, row in enumerate(rows):
+        if row["kind"] not in PHYSICAL_TEXT_KINDS:
+            continue
+        checked += 1
+        assert row["label"] == "0" and row["boxes"] == "[]", row
+        again = gen_psoriasis_set.make_image(Job(i, 3, str(tmp_path), {"max_side": 500}))
+        assert again == row
+        assert (tmp_path / again["file"]).read_bytes() == (psoriasis_set.parent / row["file"]).read_bytes()
+    assert checked == sum(k in PHYSICAL_TEXT_KINDS for k in gen_psoriasis_set.KIND_CYCLE)
+
+
+def test_positives_share_the_physical_text_bases() -> None:
+    rng = Rng(0, "bases")
+    draws = [gen_psoriasis_set.base_kind(rng, "banner") for _ in range(3000)]
+    for kind in PHYSICAL_TEXT_KINDS:
+        assert abs(draws.count(kind) / len(draws) - 2 / 12) < 0.03
+    slogans = [gen_psoriasis_set.base_kind(rng, "slogan_on_product") for _ in range(600)]
+    assert "clean_scene_text" not in slogans and "clean_garment_print" in slogans
+    assert all(gen_psoriasis_set.base_kind(rng, k) == k for k in gen_psoriasis_set.NEGATIVE_KINDS)
+
+
+def test_scene_text_images_are_deterministic_photos() -> None:
+    fonts = discover_fonts()
+    first = synth_signs.scene_text_image(Rng(7, "t"), fonts, 320, 240)
+    second = synth_signs.scene_text_image(Rng(7, "t"), fonts, 320, 240)
+    assert first.shape == (240, 320, 3) and np.isfinite(first).all()
+    assert np.array_equal(first, second)
+    assert first.min() >= 0 and first.max() <= 255
+    # The camera adds noise everywhere: no perfectly flat patch survives.
+    assert float(first[:40, :40].std()) > 0.3
+
+
+def test_wall_view_geometry() -> None:
+    frontal = synth_signs.View(400, 300, 0.0, 0.0, 0.0, 1.0)
+    corners = np.asarray([[[0, 0], [400, 300], [123, 45]]], np.float32)
+    mapped = cv2.perspectiveTransform(corners, frontal.homography())
+    assert np.allclose(mapped, corners, atol=1e-3)
+    # Something standing off the wall to the right of the camera appears shifted further right.
+    dx, _ = frontal.parallax(350, 150, 10)
+    assert dx > 0
+    turned = synth_signs.View(400, 300, 0.5, 0.1, 0.0, 1.0)
+    x0, y0, x1, y1 = synth_signs.plane_extent(turned, turned.homography())
+    # Turned away, the far side of the wall is foreshortened: the frame sees more wall.
+    assert (x1 - x0) * (y1 - y0) > 400 * 300
+
+
+def test_garment_print_stays_on_the_silhouette() -> None:
+    fonts = discover_fonts()
+    for seed in range(4):
+        rng = Rng(seed, "shirt")
+        product, area, weave = synth_apparel.shirt(rng, 300, 340)
+        before = product.albedo.copy()
+        art = synth_apparel.artwork(rng, fonts, int(area[2]), int(area[3]), (200, 40, 40), "shirt")
+        synth_apparel.print_on_fabric(rng, product, art, area, weave, 1.0, "screen")
+        changed = np.abs(product.albedo - before).max(axis=2) > 1.0
+        assert changed.any()
+        assert not (changed & (product.alpha <= 0.6)).any()
 
 
 def test_keyword_labels_are_consistent(keyword_set: Path) -> None:
