@@ -395,6 +395,55 @@ def test_wechat_ids_after_a_wechat_cue_are_one_pattern_match(text: str, printed:
     assert [(m.keyword, m.printed, m.rule) for m in matches] == [("微信", printed, "pattern")]
 
 
+@pytest.mark.parametrize(
+    "printed",
+    ["加Vzpfb8223", "加vumy_8261609", "+VPn815197", "＋v qgiuft_4587", "加vJgjagr4435", "加Ｖtr14281434"],
+)
+def test_an_id_glued_to_a_chinese_cue_is_still_an_id(printed: str) -> None:
+    # GIVEN 加V and an account with the space between them lost (OCR drops it: "加V zpfb8223")
+    text = f"刷单返佣{printed}"
+    # WHEN the built-in library runs, and WHEN a user asks for 加V or for 微信
+    builtin = [m for m in builtin_matches(text) if m.keyword == "微信"]
+    # THEN cue and account are one WeChat match, and the asked keywords find the cue
+    assert [(m.printed, m.rule) for m in builtin] == [(printed, "pattern")]
+    assert len(user_matches("加V", text)) == 1
+    assert len(user_matches("微信", text)) == 1
+
+
+@pytest.mark.parametrize("text", ["加VIP会员", "加VC1000mg", "添加VC", "加Vitamin", "加vip88折", "vxabc123"])
+def test_latin_words_after_a_cue_are_not_glued_ids(text: str) -> None:
+    # GIVEN a Latin word (or a unit) right after 加V: not an account, it does not end in a digit
+    # THEN no WeChat match, neither built in nor for a user's 加V
+    assert builtin_matches(text) == []
+    assert user_matches("加V", text) == []
+
+
+def test_a_latin_keyword_inside_a_run_of_letters_and_digits_is_part_of_it() -> None:
+    # GIVEN an ID in which OCR read 99 as qq
+    text = "联系V信：Taphez0145qq11"
+    # WHEN a user asks for QQ, THEN the qq inside the ID is no QQ
+    assert user_matches("QQ", text) == []
+    # AND the built-in library reports the WeChat contact once
+    assert [m.keyword for m in builtin_matches(text)] == ["微信"]
+    # while a QQ cue right before a number still counts
+    assert [m.keyword for m in user_matches("QQ", "QQ12345678")] == ["QQ"]
+
+
+def test_ocr_times_sign_reads_as_x() -> None:
+    # GIVEN vx号 recognised as v×号 (the OCR model returns × for a printed x)
+    # THEN it is the WeChat spelling vx
+    assert [m.keyword for m in builtin_matches("联系v×号 咨询")] == ["微信"]
+    # AND dimensions with × stay quiet
+    assert builtin_matches("规格：500ml×12瓶", "5V×2A", "TV×1") == []
+
+
+def test_shua_jun_is_read_as_shua_dan_but_brushes_stay_quiet() -> None:
+    # GIVEN 刷單 that OCR read as 刷軍 (單 as 軍 in some fonts)
+    assert [m.keyword for m in builtin_matches("刷軍返佣")] == ["刷单"]
+    # THEN a brush in army green or a uniform brush is no fake order
+    assert builtin_matches("鞋刷 军绿色", "刷军装专用刷") == []
+
+
 def test_an_id_needs_its_cue() -> None:
     # GIVEN an account-like word with no WeChat cue, and a Latin word that merely starts with vx
     # THEN nothing is reported

@@ -33,6 +33,10 @@ _BUILTIN_RANK = 2
 _CATEGORY_RANK: dict[KeywordCategory, int] = {"block": 0, "review": 1, "allow": 2}
 # A vertical text line is much taller than wide; its characters run down its long side.
 _VERTICAL_ASPECT = 1.5
+# An account ID glued to a cue such as 加V: a letter, then letters, digits, - or _ (folded to -), ending in
+# a digit, 6 to 20 characters in all (WeChat's ID rules). Words (加VIP) and units (加VC1000mg) do not end
+# in a digit.
+_GLUED_ID = re.compile(r"[a-z][-a-z0-9]{4,18}[0-9](?![a-z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +133,29 @@ def _term_spans(text: str, term: Term) -> list[tuple[int, int]]:
 
 
 def _edges_ok(text: str, start: int, end: int, term: Term) -> bool:
-    """Latin edges of a match must not run on into a Latin word or number (qq inside 0qqhxev)."""
+    """Latin edges of a match must not run on into a Latin word or number (qq inside 0qqhxev), except
+    that a cue that starts with a Chinese character and ends with a Latin letter (加V) may run straight
+    into an account ID: OCR often drops the space in 加V abc123, and 加Vabc123 is no Latin word."""
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
-    return _edge_ok(text[start], before, term) and _edge_ok(text[end - 1], after, term)
+    if all(map(_is_latin_or_digit, (before, text[start], text[end - 1], after))):
+        return False  # inside a run of letters and digits (qq in the ID abc0145qq11): part of that run
+    if not _edge_ok(text[start], before, term):
+        return False
+    if _edge_ok(text[end - 1], after, term):
+        return True
+    return _glued_id_ok(text, end, term)
+
+
+def _is_latin_or_digit(char: str) -> bool:
+    return char.isascii() and char.isalnum()  # False for "" (the start or end of the text)
+
+
+def _glued_id_ok(text: str, end: int, term: Term) -> bool:
+    first, last = term.folded[0], term.folded[-1]
+    if term.edges != "letter" or first.isascii() or not (last.isascii() and last.isalpha()):
+        return False
+    return _GLUED_ID.match(text, end) is not None
 
 
 def _edge_ok(edge: str, neighbour: str, term: Term) -> bool:
@@ -204,10 +227,8 @@ def _pattern_candidates(text: str, pattern: PatternRule) -> list[_Candidate]:
             continue
         if pattern.has_cue:
             cue, value = found.group("cue"), found.group("value")
-            # "vxabc123" is one Latin word, not the cue vx and an ID: a Latin cue needs a break before
-            # a Latin value.
             joined = found.end("cue") == found.start("value")
-            if joined and cue[-1].isascii() and cue[-1].isalpha() and value[0].isalpha():
+            if joined and _one_latin_word(cue, value):
                 continue
             if pattern.guards and _inside_any(*found.span("cue"), _guard_spans(text, pattern.guards)):
                 continue
@@ -224,6 +245,15 @@ def _pattern_candidates(text: str, pattern: PatternRule) -> list[_Candidate]:
             )
         )
     return candidates
+
+
+def _one_latin_word(cue: str, value: str) -> bool:
+    """Whether a cue glued to its value reads as one Latin word: "vxabc123" is no cue vx and an ID, so a
+    Latin cue needs a break before a Latin value. A cue that starts with a Chinese character (加V) may be
+    glued to an ID, as in _glued_id_ok."""
+    if not (cue[-1].isascii() and cue[-1].isalpha() and value[0].isalpha()):
+        return False
+    return cue[0].isascii() or _GLUED_ID.fullmatch(value) is None
 
 
 def _overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:

@@ -6,7 +6,8 @@ Every OCR line and every keyword goes through the same per-character fold:
 2. Invisible characters are dropped: format characters (category Cf: zero-width space/joiners, word
    joiner, BOM, Mongolian vowel separator…), combining marks (Mn/Me, e.g. emoji variation selectors)
    and the Hangul filler letters that render as blanks.
-3. Plus signs (+, ＋, ➕, ﹢) become 加, so "+V" and "加V" are one spelling.
+3. Plus signs (+, ＋, ➕, ﹢) become 加, so "+V" and "加V" are one spelling; × becomes x (the OCR model
+   reads a printed x as × between letters and digits).
 4. Separators become one of three stand-ins: " " for white space, "-" for dashes, underscores and tildes,
    "." for any other punctuation or symbol (including emoji, which OCR does not produce anyway). Keyword
    searches tolerate a few stand-ins between characters; the digit patterns only tolerate " " and "-".
@@ -36,6 +37,8 @@ SEPARATORS = frozenset((SPACE, DASH, PUNCT))
 SEPARATOR_CLASS = r"[ .\-]"
 
 _PLUS_SIGNS = frozenset("+➕﹢")  # ＋ is already + after NFKC
+# Symbols the OCR model returns for a printed Latin letter: × for x (vx号 read as v×号, 500ml x 12 as ×).
+_LATIN_LOOKALIKES = {"×": "x"}
 _DASH_LIKE = frozenset("_~〜")
 # Letters that render as nothing: Hangul fillers (U+3164 folds to U+1160 under NFKC) and friends.
 _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
@@ -57,6 +60,8 @@ def fold_char(char: str) -> str:
             continue
         if part in _PLUS_SIGNS:
             folded.append("加")
+        elif part in _LATIN_LOOKALIKES:
+            folded.append(_LATIN_LOOKALIKES[part])
         elif part.isspace() or category[0] in "ZC":
             folded.append(SPACE)
         elif category == "Pd" or part in _DASH_LIKE:
