@@ -12,6 +12,7 @@ from typing import Any
 
 from image_audit.api import ApiSpec
 from image_audit.contract import KeywordOptions, KeywordRequest, KeywordResult, TextLineOut
+from image_audit.errors import ErrorCode, RequestError
 from image_audit.imaging import DecodedImage
 from image_audit.keywords import find_keywords, split_keywords
 from image_audit.ocr import DEFAULT_OCR_CONFIG, get_ocr_engine
@@ -42,9 +43,17 @@ def aliyun_keyword_value(result: KeywordResult) -> str:
 
 
 def keyword_text_params(params: dict[str, Any]) -> dict[str, Any]:
-    """Aliyun ``keyword`` ("微信,代理" or "微信，代理") and query-string ``keywords`` become a list."""
+    """Aliyun ``keyword`` ("微信,代理" or "微信，代理") and query-string ``keywords`` become a list.
+
+    A ``keyword`` that is not a string (a number, an object) is refused: silently dropping it would
+    search the built-in library instead of what the caller asked for.
+    """
     params = dict(params)
     raw = params.pop("keyword", None)
+    if raw is not None and not isinstance(raw, str):
+        raise RequestError(
+            ErrorCode.INVALID_PARAMETER, 'keyword must be a string (dataType 50), e.g. "微信,代理".'
+        )
     if isinstance(raw, str):
         params["keywords"] = split_keywords(raw)
     if isinstance(params.get("keywords"), str):

@@ -1,22 +1,30 @@
-"""Golden images for the decode gate and the white-background rules, made by code, never by hand.
+"""Golden images for the decode gate, the white-background rules and the keyword API, made by code,
+never by hand.
 
     python tests/images/generate.py          # rewrites the small committed files in this folder
 
 Large inputs (pixel bombs) are not committed: tests call ``pixel_bomb_png`` and friends at run time.
-Every image is deterministic (fixed seeds, no timestamps in PNG/JPEG metadata).
+Every image is deterministic (fixed seeds, no timestamps in PNG/JPEG metadata). The keyword cards
+are rendered with the CJK fonts ``infra/setup.sh`` installs (Debian fonts-noto-cjk, fonts-lxgw-wenkai,
+fonts-arphic-ukai); ``KEYWORD_CARDS`` says what each one prints, so tests derive their expectations
+from it. The same script writes the keyword API Gateway event in ``tests/events/``.
 """
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 HERE = Path(__file__).resolve().parent
+EVENTS = HERE.parent / "events"
 SIZE = 400
 
 
@@ -178,6 +186,136 @@ def random_bytes() -> bytes:
     return np.random.default_rng(3).integers(0, 255, 2048, dtype=np.uint8).tobytes()
 
 
+# --------------------------------------------------------------------------- keyword (炒信) cards
+
+# (path, face index): a plain sans, and two decorative calligraphic faces (the original service was
+# trained on machine and decorative fonts).
+CARD_FONTS: dict[str, tuple[str, int]] = {
+    "sans": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # Noto Sans CJK SC
+    "wenkai": ("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf", 0),
+    "kai": ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0),  # AR PL UKai CN (traditional glyphs too)
+}
+
+
+@dataclass(frozen=True)
+class CardLine:
+    text: str
+    # What the line solicits, in reading order: (keyword as the API reports it, text printed for it).
+    planted: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class KeywordCard:
+    lines: tuple[CardLine, ...]
+    font: str = "sans"
+    size: int = 34
+    background: tuple[int, int, int] = (255, 255, 255)
+    ink: tuple[int, int, int] = (20, 20, 20)
+
+    def planted(self) -> list[tuple[str, str]]:
+        return [pair for line in self.lines for pair in line.planted]
+
+
+KEYWORD_CARDS: dict[str, KeywordCard] = {
+    # The original API's example: one keyword printed twice answers "水分,水分"; 代理 between them.
+    "kw_water_twice.png": KeywordCard(
+        (
+            CardLine("销量无水分", (("水分", "水分"),)),
+            CardLine("诚招代理", (("代理", "诚招代理"),)),
+            CardLine("真实评价 绝不掺水分", (("水分", "水分"),)),
+        )
+    ),
+    # Disguised WeChat spellings, one per line, in a decorative face on a tinted card.
+    "kw_wechat_disguises.png": KeywordCard(
+        (
+            CardLine("加薇信领红包", (("微信", "薇信"),)),
+            CardLine("售后请加 vx 咨询", (("微信", "vx"),)),
+            CardLine("有问题找 V信", (("微信", "V信"),)),
+            CardLine("好物推荐 绿泡泡", (("微信", "绿泡泡"),)),
+        ),
+        font="wenkai",
+        background=(255, 244, 230),
+        ink=(150, 20, 40),
+    ),
+    # QQ spelled 扣扣, traditional 刷單/返現/兼職, in a calligraphic face.
+    "kw_qq_traditional.png": KeywordCard(
+        (
+            CardLine("售后扣扣 咨询", (("QQ", "扣扣"),)),
+            CardLine("刷單返現", (("刷单", "刷單"), ("返现", "返現"))),
+            CardLine("在家兼職", (("兼职", "兼職"),)),
+        ),
+        font="kai",
+    ),
+    # Words that share characters with keywords but solicit nothing.
+    "kw_decoys.png": KeywordCard(
+        (
+            CardLine("微笑服务"),
+            CardLine("支持信用卡分期"),
+            CardLine("领取代金券"),
+            CardLine("每日刷新"),
+        )
+    ),
+    # WeChat Pay accepted: 微信 is printed, but as a payment option.
+    "kw_wechat_pay.png": KeywordCard((CardLine("本店支持微信支付"), CardLine("全国包邮"))),
+}
+
+
+def keyword_card(card: KeywordCard) -> bytes:
+    path, index = CARD_FONTS[card.font]
+    font = ImageFont.truetype(path, card.size, index=index)
+    pad, pitch = 30, round(card.size * 1.9)
+    width = max(round(font.getlength(line.text)) for line in card.lines) + 2 * pad
+    image = Image.new("RGB", (width, pad * 2 + pitch * len(card.lines)), card.background)
+    draw = ImageDraw.Draw(image)
+    for row, line in enumerate(card.lines):
+        draw.text((pad, pad + row * pitch), line.text, font=font, fill=card.ink)
+    return _encode(image, "PNG", optimize=True)
+
+
+def keyword_event() -> dict[str, object]:
+    """An API Gateway REST (v1) proxy event: the Aliyun envelope with kw_water_twice.png and the
+    keywords 水分 and 代理 separated by a full-width comma (``sam local invoke -e`` takes it too)."""
+    image = base64.b64encode(keyword_card(KEYWORD_CARDS["kw_water_twice.png"])).decode()
+    body = {
+        "inputs": [
+            {
+                "image": {"dataType": 50, "dataValue": image},
+                "keyword": {"dataType": 50, "dataValue": "水分，代理"},
+            }
+        ]
+    }
+    route = "/v1/keyword"
+    return {
+        "resource": route,
+        "path": route,
+        "httpMethod": "POST",
+        "headers": {
+            "Content-Type": "application/json",
+            "Host": "example.execute-api.us-east-1.amazonaws.com",
+        },
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": route,
+            "httpMethod": "POST",
+            "path": "/prod" + route,
+            "stage": "prod",
+            "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+            "accountId": "123456789012",
+            "apiId": "1234567890",
+            "identity": {"sourceIp": "127.0.0.1"},
+        },
+        "body": json.dumps(body, ensure_ascii=False),
+        "isBase64Encoded": False,
+    }
+
+
+KEYWORD_EVENT = "apiGatewayProxyEventKeywordAliyun.json"
+
+
 # --------------------------------------------------------------------------- generated at test time
 
 
@@ -211,13 +349,16 @@ GOLDEN: dict[str, Callable[[], bytes]] = {
     "svg_script.svg": svg_text,
     "heic_header.heic": heic_header,
     "random.bin": random_bytes,
+    **{name: (lambda card=card: keyword_card(card)) for name, card in KEYWORD_CARDS.items()},
 }
 
 
 def main() -> int:
     for name, make in GOLDEN.items():
         (HERE / name).write_bytes(make())
-    print(f"wrote {len(GOLDEN)} golden images to {HERE}")
+    event = json.dumps(keyword_event(), ensure_ascii=False, indent=1) + "\n"
+    (EVENTS / KEYWORD_EVENT).write_text(event, encoding="utf-8")
+    print(f"wrote {len(GOLDEN)} golden images to {HERE} and {KEYWORD_EVENT} to {EVENTS}")
     return 0
 
 
