@@ -32,6 +32,11 @@ eval: setup
 bench: setup
 	$(PY) infra/bench_white_background.py
 
+# Keyword (炒信) recall/precision (generates build/datasets/keyword when missing).
+.PHONY: eval-keyword
+eval-keyword: setup
+	$(PY) infra/eval_keyword.py
+
 openapi: setup
 	$(PY) infra/gen_openapi.py
 
