@@ -32,10 +32,13 @@ eval: setup
 bench: setup
 	$(PY) infra/bench_white_background.py
 
-# Keyword (炒信) recall/precision (generates build/datasets/keyword when missing).
-.PHONY: eval-keyword
+# Keyword (炒信) recall/precision (generates build/datasets/keyword when missing) and speed vs RapidOCR().
+.PHONY: eval-keyword bench-keyword
 eval-keyword: setup
 	$(PY) infra/eval_keyword.py
+
+bench-keyword: setup
+	$(PY) infra/bench_keyword.py
 
 openapi: setup
 	$(PY) infra/gen_openapi.py

@@ -44,6 +44,15 @@ MODEL_LOADERS: dict[str, tuple[str, str]] = {
 _CHILD = r"""
 import base64, importlib, json, resource, sys, time
 api, sample, loader = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+def peak_rss_mb():
+    # VmHWM is this process image's own high-water mark; ru_maxrss would also count the parent's
+    # memory, which Linux carries across fork+exec.
+    try:
+        with open("/proc/self/status") as status:
+            hwm = next(line for line in status if line.startswith("VmHWM:"))
+        return int(hwm.split()[1]) / 1024
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 phases = {}
 started = time.perf_counter()
 from image_audit.local import LocalContext, load_handler
@@ -57,18 +66,12 @@ event = {"image": base64.b64encode(open(sample, "rb").read()).decode()}
 mark = time.perf_counter()
 answer = handler(event, LocalContext())
 phases["first_call_s"] = time.perf_counter() - mark
+phases["first_peak_rss_mb"] = peak_rss_mb()
 mark = time.perf_counter()
 handler(event, LocalContext())
 phases["warm_call_s"] = time.perf_counter() - mark
 phases["cold_total_s"] = phases["import_s"] + phases["model_load_s"] + phases["first_call_s"]
-# VmHWM is this process image's own high-water mark; ru_maxrss would also count the parent's
-# memory, which Linux carries across fork+exec.
-try:
-    with open("/proc/self/status") as status:
-        hwm = next(line for line in status if line.startswith("VmHWM:"))
-    phases["peak_rss_mb"] = int(hwm.split()[1]) / 1024
-except OSError:
-    phases["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+phases["peak_rss_mb"] = peak_rss_mb()
 phases["ok"] = "error" not in answer
 print(json.dumps(phases))
 """
