@@ -32,6 +32,11 @@ eval: setup
 bench: setup
 	$(PY) infra/bench_white_background.py
 
+# Psoriasis handler vs the plain RapidOCR() pipeline on the kit's photos and the held-out set (~4 min).
+.PHONY: bench-psoriasis
+bench-psoriasis: setup
+	$(PY) infra/bench_psoriasis.py
+
 # Keyword (炒信) recall/precision (generates build/datasets/keyword when missing) and speed vs RapidOCR().
 .PHONY: eval-keyword bench-keyword
 eval-keyword: setup
@@ -39,6 +44,15 @@ eval-keyword: setup
 
 bench-keyword: setup
 	$(PY) infra/bench_keyword.py
+
+# Psoriasis: ROC-AUC, accuracy, calibration (+ reliability chart) through the handler on the held-out
+# generated set and the kit (~3 min); train-psoriasis reproduces the committed weights (~15 min).
+.PHONY: eval-psoriasis train-psoriasis
+eval-psoriasis: setup
+	$(PY) infra/eval_psoriasis.py
+
+train-psoriasis: setup
+	$(PY) infra/train_psoriasis.py
 
 openapi: setup
 	$(PY) infra/gen_openapi.py

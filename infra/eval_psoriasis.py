@@ -12,7 +12,8 @@ ones at even positions as backdrops (never the positives, never the labels), so 
 prints the figures on the odd half alone.
 
 Printed per set: ROC-AUC of prob; accuracy at 0.5; the share of images with only on-product
-print scored clean (generated kind clean_product_with_print; for the kit, clean product shots);
+print scored clean (generated kinds clean_product_with_print and clean_garment_print; for the kit,
+clean product shots);
 the share of semi-transparent watermarks caught (generated watermark_* kinds; kit kinds naming a
 watermark); expected calibration error over 10 score buckets; per-kind accuracy; every miss.
 The reliability chart (score bucket vs observed rate of psoriasis, as the original product's
@@ -39,7 +40,7 @@ from metrics import expected_calibration_error, roc_auc
 from train_psoriasis import HELDOUT_SET, KIT_REAL, ensure_dataset, kit_half
 
 GOALS = {"roc_auc": 0.97, "accuracy": 0.92, "print_clean": 0.90, "watermark_caught": 0.90, "ece": 0.05}
-PRINT_KINDS = ("clean_product_with_print",)
+PRINT_KINDS = ("clean_product_with_print", "clean_garment_print")
 KIT_PRINT_KINDS = (
     "product_on_white",
     "product_on_near_white",

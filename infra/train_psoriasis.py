@@ -5,7 +5,7 @@
 
 The recipe, end to end (deterministic: same seeds, same data, same weights):
 
-1. training images: ``infra/datasets/gen_psoriasis_set.py --n 1200 --seed 11 --real-split even``,
+1. training images: ``infra/datasets/gen_psoriasis_set.py --n 4800 --seed 11 --real-split even``,
    i.e. procedural products and the kit's clean real photos at even positions of the sorted
    list, with overlays composed on top (build/datasets/psoriasis_train). The held-out set
    (``--seed 22 --real-split odd``, build/datasets/psoriasis_heldout) never shares a base photo
@@ -54,10 +54,11 @@ HELDOUT_SET = ROOT / "build" / "datasets" / "psoriasis_heldout"
 KIT_REAL = ROOT.parent / "shared" / "data" / "real"
 FEATURE_CACHE = ROOT / "build" / "psoriasis_features"
 GENERATE = {
-    TRAIN_SET: ["--n", "1200", "--seed", "11", "--real-split", "even"],
+    TRAIN_SET: ["--n", "4800", "--seed", "11", "--real-split", "even"],
     HELDOUT_SET: ["--n", "600", "--seed", "22", "--real-split", "odd"],
 }
 REGION_COVERED = 0.4
+REGION_MIN_SHARE = 0.08
 # A real photo counts as this many generated ones: they are few, and they are the target.
 REAL_WEIGHT = 4.0
 FOLDS = 5
@@ -162,12 +163,21 @@ def kit_half(files_labels: list[tuple[str, int]], parity: int) -> set[str]:
 
 
 def _feature_signature() -> bytes:
-    """Cache key part: measurements change when the feature code does."""
-    source = (ROOT / "shared" / "image_audit" / "psoriasis_features.py").read_bytes()
-    return hashlib.sha256(source).digest()
+    """Cache key part: measurements change when the detector, the passes or the features do."""
+    digest = hashlib.sha256()
+    for name in ("psoriasis_features.py", "psoriasis.py", "ocr.py"):
+        digest.update((ROOT / "shared" / "image_audit" / name).read_bytes())
+    return digest.digest()
 
 
 def _region_labels(boxes: np.ndarray, truth: list[tuple[float, ...]], image_label: int) -> np.ndarray:
+    """1 for a detected region that is (part of) an overlay, 0 otherwise.
+
+    A region is an overlay when REGION_COVERED of it lies inside the overlay boxes, unless it is
+    much smaller than the box that covers it (under REGION_MIN_SHARE of its area): a centred
+    watermark's box (text plus ring) spans the product, and the brand printed under it is not
+    the watermark.
+    """
     labels = np.zeros(len(boxes), dtype=np.int8)
     if image_label == 0 or not truth:
         return labels
@@ -176,11 +186,15 @@ def _region_labels(boxes: np.ndarray, truth: list[tuple[float, ...]], image_labe
         x1, y1 = quad.max(axis=0)
         area = max(1.0, float((x1 - x0) * (y1 - y0)))
         covered = 0.0
+        largest_cover = 0.0
         for tx, ty, tw, th in truth:
             ix = max(0.0, min(x1, tx + tw) - max(x0, tx))
             iy = max(0.0, min(y1, ty + th) - max(y0, ty))
             covered += ix * iy
-        labels[i] = 1 if min(1.0, covered / area) >= REGION_COVERED else 0
+            if ix * iy > 0.5 * area:
+                largest_cover = max(largest_cover, tw * th)
+        small_inside = largest_cover > 0 and area < REGION_MIN_SHARE * largest_cover
+        labels[i] = 1 if min(1.0, covered / area) >= REGION_COVERED and not small_inside else 0
     return labels
 
 

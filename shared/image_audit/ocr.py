@@ -219,13 +219,17 @@ class OcrEngine:
 
     # ------------------------------------------------------------------ detection
 
-    def detect(self, rgb: np.ndarray) -> TextDetection:
-        """Text boxes of an HxWx3 uint8 RGB image, in its own pixels, plus the probability map."""
+    def detect(self, rgb: np.ndarray, *, scale: float | None = None) -> TextDetection:
+        """Text boxes of an HxWx3 uint8 RGB image, in its own pixels, plus the probability map.
+
+        ``scale`` (detector pixels per input pixel) overrides the working size chosen from the
+        image (see OcrConfig) for this call only, e.g. 1.0 for an input already at working size.
+        """
         import cv2
 
         rgb = _checked_rgb(rgb)
         height, width = rgb.shape[:2]
-        scale = self._working_scale(height, width)
+        scale = self._working_scale(height, width) if scale is None else scale
         work_w, work_h = max(1, round(width * scale)), max(1, round(height * scale))
         prob_map = np.zeros((work_h, work_w), dtype=np.float32)
 

@@ -75,6 +75,7 @@ BOX_FEATURES = (
     "crisp_ratio",
     "ring_std",
     "similar_boxes",
+    "faint",
 )
 # A region row is its own measurements followed by its image's (context for the trees).
 REGION_FEATURES = BOX_FEATURES + IMAGE_FEATURES
@@ -101,24 +102,28 @@ class ImageMeasurements:
     product_box: tuple[int, int, int, int] | None  # x, y, w, h in input px, None if no backdrop
 
 
-def measure(rgb: np.ndarray, detection: TextDetection) -> ImageMeasurements:
+def measure(rgb: np.ndarray, detection: TextDetection, faint_boxes: Sequence[Quad] = ()) -> ImageMeasurements:
+    """Feature rows of the detector's boxes, then of ``faint_boxes`` (found only on the amplified
+    copy, see image_audit.psoriasis.faint_marks; they get ``det_score`` 0 and ``faint`` 1)."""
     import cv2
 
     height, width = rgb.shape[:2]
     layout = _layout(rgb)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    boxes = detection.boxes
+    boxes = [*detection.boxes, *faint_boxes]
+    scores = [*detection.box_scores, *([0.0] * len(faint_boxes))]
     box_rows = [
-        _box_features(rgb, gray, quad, score, layout)
-        for quad, score in zip(boxes, detection.box_scores, strict=True)
+        _box_features(rgb, gray, quad, score, layout) for quad, score in zip(boxes, scores, strict=True)
     ]
+    for i, row in enumerate(box_rows):
+        row["faint"] = 1.0 if i >= len(detection.boxes) else 0.0
     _add_similarity(box_rows, boxes)
 
     text_share = sum(row["area_rel"] for row in box_rows)
     image_row = {
         "bg_flat": layout.flat_share,
         "product_share": float(layout.product.mean()),
-        "n_boxes": math.log1p(len(boxes)),
+        "n_boxes": math.log1p(len(detection.boxes)),
         "text_share": min(1.0, text_share),
         "periodicity_text": _periodicity(detection.prob_map),
         "periodicity_image": _periodicity(_high_pass(gray)),
