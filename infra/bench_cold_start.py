@@ -35,15 +35,16 @@ SAMPLES: dict[str, str] = {
     "keyword": "keyword_disguised_wechat.jpg",
     "psoriasis": "psoriasis_banner_badge.jpg",
 }
-# The call that loads a function's models ahead of the first request, where one is known; for a
+# The calls that load a function's models ahead of the first request, where they are known; for a
 # function without an entry, model loading is part of its first call.
-MODEL_LOADERS: dict[str, tuple[str, str]] = {
-    "keyword": ("image_audit.ocr", "get_ocr_engine"),
+MODEL_LOADERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "keyword": (("image_audit.ocr", "get_ocr_engine"),),
+    "psoriasis": (("image_audit.ocr", "get_ocr_engine"), ("image_audit.psoriasis_model", "load_model")),
 }
 
 _CHILD = r"""
 import base64, importlib, json, resource, sys, time
-api, sample, loader = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+api, sample, loaders = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 def peak_rss_mb():
     # VmHWM is this process image's own high-water mark; ru_maxrss would also count the parent's
     # memory, which Linux carries across fork+exec.
@@ -59,8 +60,8 @@ from image_audit.local import LocalContext, load_handler
 handler = load_handler(api)
 phases["import_s"] = time.perf_counter() - started
 mark = time.perf_counter()
-if loader:
-    getattr(importlib.import_module(loader[0]), loader[1])()
+for module, function in loaders:
+    getattr(importlib.import_module(module), function)()
 phases["model_load_s"] = time.perf_counter() - mark
 event = {"image": base64.b64encode(open(sample, "rb").read()).decode()}
 mark = time.perf_counter()
@@ -96,9 +97,9 @@ def largest_accepted_image() -> Path:
 
 
 def measure(api: str, sample: Path) -> dict[str, Any]:
-    loader = MODEL_LOADERS.get(api)
+    loaders = MODEL_LOADERS.get(api, ())
     result = subprocess.run(
-        [sys.executable, "-c", _CHILD, api, str(sample), json.dumps(loader)],
+        [sys.executable, "-c", _CHILD, api, str(sample), json.dumps(loaders)],
         capture_output=True,
         text=True,
         check=True,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from conftest import golden_b64, load_event
 from gen_openapi import main as gen_openapi_main
-from image_audit.local import repository_root
+from image_audit.local import load_handler, repository_root
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
@@ -60,3 +60,29 @@ def test_validator_rejects_a_wrong_shape() -> None:
     # The check above is only worth something if a broken body fails it.
     broken = {"outputs": [{"outputLabel": "WhiteBackground", "outputValue": {"dataValue": 1}}]}
     assert list(response_validator("/v1/white-background", "200").iter_errors(broken))
+
+
+@pytest.mark.models
+@pytest.mark.parametrize(
+    ("event", "status"),
+    [
+        ({"image": golden_b64("pso_banner.jpg"), "return_text": True}, "200"),
+        ({"image": golden_b64("pso_clean_print_bottle.jpg"), "threshold": 0.2}, "200"),
+        ({"inputs": [{"image": {"dataType": 50, "dataValue": golden_b64("pso_corner_promo.jpg")}}]}, "200"),
+        (
+            {
+                "inputs": [
+                    {"image": {"dataType": 50, "dataValue": golden_b64("pso_price_badge.jpg")}},
+                    {"image": {"dataType": 50, "dataValue": "AAAA"}},
+                ]
+            },
+            "200",
+        ),
+        ({"inputs": [{"image": {"dataType": 50, "dataValue": "AAAA"}}]}, "4XX"),
+        ({"image": golden_b64("pso_banner.jpg"), "threshold": 2}, "4XX"),
+    ],
+)
+def test_psoriasis_responses_match_the_spec(event: dict[str, Any], status: str, lambda_context: Any) -> None:
+    body = load_handler("psoriasis")(event, lambda_context)
+    errors = sorted(response_validator("/v1/psoriasis", status).iter_errors(body), key=str)
+    assert not errors, [error.message for error in errors]

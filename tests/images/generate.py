@@ -1,5 +1,5 @@
-"""Golden images for the decode gate, the white-background rules and the keyword API, made by code,
-never by hand.
+"""Golden images for the decode gate, the white-background rules and the keyword and psoriasis APIs,
+made by code, never by hand.
 
     python tests/images/generate.py          # rewrites the small committed files in this folder
 
@@ -7,21 +7,27 @@ Large inputs (pixel bombs) are not committed: tests call ``pixel_bomb_png`` and 
 Every image is deterministic (fixed seeds, no timestamps in PNG/JPEG metadata). The keyword cards
 are rendered with the CJK fonts ``infra/setup.sh`` installs (Debian fonts-noto-cjk, fonts-lxgw-wenkai,
 fonts-arphic-ukai); ``KEYWORD_CARDS`` says what each one prints, so tests derive their expectations
-from it. The same script writes the keyword API Gateway event in ``tests/events/``.
+from it. The psoriasis cases (``PSORIASIS_CASES``) are product shots from the dataset generators
+with one overlay each. The same script writes the keyword and psoriasis events in ``tests/events/``.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+if TYPE_CHECKING:
+    from synth import FontFace
 
 HERE = Path(__file__).resolve().parent
 EVENTS = HERE.parent / "events"
@@ -316,6 +322,183 @@ def keyword_event() -> dict[str, object]:
 KEYWORD_EVENT = "apiGatewayProxyEventKeywordAliyun.json"
 
 
+# --------------------------------------------------------------------------- psoriasis (牛皮癣) cases
+
+# One product shot per base, then one overlay per case on the very same pixels, so a clean case and
+# its overlaid twins differ only by what was added. Products and their print come from the dataset
+# generators (infra/datasets: on pytest's pythonpath; the __main__ block below adds it for scripts),
+# with a fixed font set instead of whatever fontconfig finds, so the bytes do not depend on extra
+# fonts. PSORIASIS_CASES says what each image carries; the handler tests derive expectations from it.
+PSO_SIDE = 480
+PSO_FONTS: dict[str, tuple[str, int]] = {
+    "sans": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    "bold": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+    "kai": ("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Bold.ttf", 0),
+    "latin": ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 0),
+}
+
+
+@dataclass(frozen=True)
+class PsoriasisCase:
+    base: str  # "bottle" (green bottle, red label, on white) or "box" (boxed cream on a grey sweep)
+    overlay: str | None  # None: only the product's own print
+    kind: str | None = None  # the region kind the API should report for the overlay
+    printed: tuple[str, ...] = ()  # text printed on the product (the excused print)
+
+
+_BOTTLE_PRINT = ("星野", "舒缓身体乳", "净含量 50g")
+PSORIASIS_CASES: dict[str, PsoriasisCase] = {
+    "pso_clean_print_bottle.jpg": PsoriasisCase("bottle", None, printed=_BOTTLE_PRINT),
+    "pso_clean_print_box.jpg": PsoriasisCase("box", None, printed=("朗致", "护手霜", "净含量: 250ml")),
+    "pso_corner_promo.jpg": PsoriasisCase("bottle", "corner_promo", "overlay_text", _BOTTLE_PRINT),
+    "pso_banner.jpg": PsoriasisCase("bottle", "banner", "overlay_text", _BOTTLE_PRINT),
+    "pso_price_badge.jpg": PsoriasisCase("bottle", "price_badge", "logo_badge", _BOTTLE_PRINT),
+    "pso_watermark_tiled.jpg": PsoriasisCase("bottle", "watermark_tiled", "watermark", _BOTTLE_PRINT),
+    "pso_watermark_centre.jpg": PsoriasisCase("bottle", "watermark_centre", "watermark", _BOTTLE_PRINT),
+    "pso_slogan_on_product.jpg": PsoriasisCase("bottle", "slogan_on_product", "overlay_text", _BOTTLE_PRINT),
+}
+Rect = tuple[int, int, int, int]  # x, y, w, h
+# Filled on render: (the product's box, the overlay's ink boxes) per case.
+_PSO_LAYOUT: dict[str, tuple[Rect, list[Rect]]] = {}
+
+
+def _pso_face(name: str) -> FontFace:
+    from synth import FontFace
+
+    path, index = PSO_FONTS[name]
+    return FontFace(path, index, name, decorative=name == "kai", bold=name in ("bold", "kai", "latin"))
+
+
+def _pso_text(
+    text: str, face: str, size: int, fill: tuple[int, int, int], stroke: int = 0, **style: Any
+) -> Image.Image:
+    from synth import TextStyle, render_text
+
+    return render_text(text, TextStyle(_pso_face(face), size, fill=fill, stroke_width=stroke, **style))
+
+
+def _pso_product(base: str) -> tuple[Image.Image, Rect]:
+    """The product shot (print included) and the product's box [x, y, w, h]."""
+    from synth import FontLibrary, Rng, to_image
+    from synth_products import apply_print, bottle
+    from synth_products import box as boxed
+    from synth_scenes import ShadowSpec, composite_products, linear_gradient, solid
+
+    fonts = FontLibrary(
+        regular=(_pso_face("sans"), _pso_face("bold")),
+        decorative=(_pso_face("kai"),),
+        latin=(_pso_face("latin"),),
+    )
+    if base == "bottle":
+        rng = Rng(5, "golden-psoriasis")
+        product = bottle(rng, 170, 400)
+        background = solid(PSO_SIDE, PSO_SIDE, (255, 255, 255))
+    else:
+        rng = Rng(2, "golden-psoriasis")
+        product = boxed(rng, 300, 300)
+        background = linear_gradient(PSO_SIDE, PSO_SIDE, (250, 250, 248), (232, 232, 230))
+    apply_print(rng, fonts, product, low_contrast=False, max_surfaces=1)
+    width, height = product.size
+    x, y = (PSO_SIDE - width) // 2, (PSO_SIDE - height) // 2
+    stage = composite_products(background, [product], [(x, y)], ShadowSpec(0.3, 0.1))
+    return to_image(stage.pixels), (x, y, width, height)
+
+
+def _pso_overlay(image: Image.Image, overlay: str, product: Rect) -> list[Rect]:
+    """Draw one kind of overlay onto image (in place); returns the ink boxes."""
+    from synth import paste_layer, rotate_layer, vertical_gradient_image
+
+    boxes = []
+    if overlay == "corner_promo":  # a loud slogan top left, a second one in the bottom-right margin
+        boxes.append(paste_layer(image, _pso_text("限时特惠", "bold", 44, (230, 30, 40), 3), 14, 12))
+        boxes.append(paste_layer(image, _pso_text("全场包邮", "kai", 34, (255, 120, 0)), 300, 420))
+    elif overlay == "banner":  # a full-width strip: price block and slogan
+        strip_h = 80
+        strip = vertical_gradient_image((PSO_SIDE, strip_h), (235, 40, 50), (190, 20, 30)).convert("RGBA")
+        ImageDraw.Draw(strip).polygon([(0, 0), (150, 0), (130, strip_h), (0, strip_h)], fill=(255, 214, 0))
+        price = _pso_text("¥39.9", "bold", 40, (200, 20, 30))
+        strip.alpha_composite(price, ((130 - price.width) // 2, (strip_h - price.height) // 2))
+        slogan = _pso_text("买二送一 今日下单立减", "bold", 30, (255, 255, 255))
+        strip.alpha_composite(slogan, (160, (strip_h - slogan.height) // 2))
+        boxes.append(paste_layer(image, strip, 0, PSO_SIDE - strip_h))
+    elif overlay == "price_badge":  # a round red badge in the top-right corner
+        side = 130
+        big = Image.new("RGBA", (side * 3, side * 3), (0, 0, 0, 0))
+        ImageDraw.Draw(big).ellipse(
+            (0, 0, side * 3 - 1, side * 3 - 1), fill=(225, 30, 45), outline=(255, 220, 0), width=9
+        )
+        badge = big.convert("RGBa").resize((side, side), Image.Resampling.BOX).convert("RGBA")
+        top, price = (
+            _pso_text("到手价", "bold", 24, (255, 255, 255)),
+            _pso_text("¥29", "bold", 40, (255, 240, 0)),
+        )
+        badge.alpha_composite(top, ((side - top.width) // 2, 28))
+        badge.alpha_composite(price, ((side - price.width) // 2, 62))
+        boxes.append(paste_layer(image, badge, PSO_SIDE - side - 12, 12))
+    elif overlay == "watermark_tiled":  # a shop handle tiled diagonally over everything, 25 % opaque
+        tile = rotate_layer(_pso_text("@优品生活馆", "sans", 26, (0, 0, 0)), 30)
+        for row, y in enumerate(range(-10, PSO_SIDE, 110)):
+            for x in range(-40 - 90 * (row % 2), PSO_SIDE, 180):
+                boxes.append(paste_layer(image, tile, x, y, 0.25))
+    elif overlay == "watermark_centre":  # one large mark across the middle, 30 % opaque
+        layer = rotate_layer(_pso_text("优品生活馆", "bold", 70, (0, 0, 0)), -20)
+        boxes.append(
+            paste_layer(image, layer, (PSO_SIDE - layer.width) // 2, (PSO_SIDE - layer.height) // 2, 0.3)
+        )
+    elif overlay == "slogan_on_product":  # pasted flat on the body below the label, outlined
+        x, y, width, height = product
+        layer = _pso_text("买一送一", "bold", 42, (255, 230, 0), 3, stroke_fill=(200, 20, 30))
+        boxes.append(paste_layer(image, layer, x + (width - layer.width) // 2, y + int(height * 0.78)))
+    else:
+        raise ValueError(overlay)
+    return [box for box in boxes if box is not None]
+
+
+def psoriasis_image(name: str) -> bytes:
+    case = PSORIASIS_CASES[name]
+    image, product = _pso_product(case.base)
+    _PSO_LAYOUT[name] = (product, _pso_overlay(image, case.overlay, product) if case.overlay else [])
+    return _encode(image, "JPEG", quality=88)
+
+
+def psoriasis_layout(name: str) -> tuple[Rect, list[Rect]]:
+    """Where the product and the overlay's ink are in a case, as [x, y, w, h] boxes (no overlay
+    boxes for clean cases); the image is rendered once to know."""
+    if name not in _PSO_LAYOUT:
+        psoriasis_image(name)
+    return _PSO_LAYOUT[name]
+
+
+def rest_proxy_event(route: str, body: dict[str, object]) -> dict[str, object]:
+    """An API Gateway REST (v1) proxy event for route, shaped like the white-background fixture."""
+    event: dict[str, Any] = json.loads(
+        (EVENTS / "apiGatewayProxyEventWhiteBackgroundAliyun.json").read_text("utf-8")
+    )
+    event.update(resource=route, path=route, body=json.dumps(body, ensure_ascii=False), isBase64Encoded=False)
+    context = dict(event["requestContext"])
+    context.update(resourcePath=route, path="/prod" + route)
+    event["requestContext"] = context
+    return event
+
+
+def psoriasis_events() -> dict[str, dict[str, object]]:
+    """The Aliyun envelope through API Gateway (banner case) and a direct invocation with the
+    native request (clean bottle, text returned); ``sam local invoke -e`` takes both."""
+
+    def b64(name: str) -> str:
+        return base64.b64encode(psoriasis_image(name)).decode()
+
+    return {
+        PSORIASIS_EVENTS[0]: rest_proxy_event(
+            "/v1/psoriasis", {"inputs": [{"image": {"dataType": 50, "dataValue": b64("pso_banner.jpg")}}]}
+        ),
+        PSORIASIS_EVENTS[1]: {"image": b64("pso_clean_print_bottle.jpg"), "return_text": True},
+    }
+
+
+PSORIASIS_EVENTS = ("apiGatewayProxyEventPsoriasisAliyun.json", "directInvokePsoriasisNative.json")
+
+
 # --------------------------------------------------------------------------- generated at test time
 
 
@@ -350,6 +533,7 @@ GOLDEN: dict[str, Callable[[], bytes]] = {
     "heic_header.heic": heic_header,
     "random.bin": random_bytes,
     **{name: (lambda card=card: keyword_card(card)) for name, card in KEYWORD_CARDS.items()},
+    **{name: functools.partial(psoriasis_image, name) for name in PSORIASIS_CASES},
 }
 
 
@@ -358,9 +542,13 @@ def main() -> int:
         (HERE / name).write_bytes(make())
     event = json.dumps(keyword_event(), ensure_ascii=False, indent=1) + "\n"
     (EVENTS / KEYWORD_EVENT).write_text(event, encoding="utf-8")
-    print(f"wrote {len(GOLDEN)} golden images to {HERE} and {KEYWORD_EVENT} to {EVENTS}")
+    for name, payload in psoriasis_events().items():
+        (EVENTS / name).write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    events = ", ".join([KEYWORD_EVENT, *PSORIASIS_EVENTS])
+    print(f"wrote {len(GOLDEN)} golden images to {HERE} and {events} to {EVENTS}")
     return 0
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parents[1] / "infra" / "datasets"))  # the dataset generators (synth*)
     sys.exit(main())
