@@ -54,6 +54,8 @@ class Bench:
     goal_ratio: float  # median handler time / RapidOCR()'s, at most
     default_sets: tuple[Path, ...]  # image folders used when none is given (missing ones skipped)
     options: dict[str, Any] | None = None  # sibling parameters of the Aliyun input, if any
+    default_limit: int = 100  # --limit's default: images per folder
+    no_sets_hint: str = "pass --images DIR"  # said when no default set exists and none is given
 
     @property
     def label(self) -> str:
@@ -204,7 +206,9 @@ def print_memory(bench: Bench, huge_npy: Path, huge_jpeg: Path) -> None:
 def main(bench: Bench, description: str, argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--images", nargs="+", type=Path, help="image folders (default: the bench's sets)")
-    parser.add_argument("--limit", type=int, default=100, help="images per folder, spread evenly (0: all)")
+    parser.add_argument(
+        "--limit", type=int, default=bench.default_limit, help="images per folder, spread evenly (0: all)"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="timed runs per image and side (median kept)")
     parser.add_argument("--gap", type=float, default=0.1, help="idle seconds before each timed run")
     parser.add_argument("--cold-repeat", type=int, default=3, help="fresh processes per side for cold start")
@@ -213,7 +217,7 @@ def main(bench: Bench, description: str, argv: Sequence[str] | None = None) -> i
 
     folders = args.images or [folder for folder in bench.default_sets if folder.is_dir()]
     if not folders:
-        parser.error("no image folder found; pass --images DIR")
+        parser.error(f"no image folder found; {bench.no_sets_hint}")
 
     from rapidocr_onnxruntime import RapidOCR
 
