@@ -120,7 +120,7 @@ def measured_rows(
         else:
             image = decode_image(data, max_side=ANALYSIS_MAX_SIDE, limits=None)
             measured = measure_image(image)
-            regions, image_row, scale = measured.regions, measured.image, image.scale
+            regions, image_row, scale = measured.regions, measured.image, image.scale * measured.scale
             boxes = np.array(measured.boxes, dtype=np.float32).reshape(-1, 4, 2)
             np.savez(cached, regions=regions, image=image_row, boxes=boxes, scale=scale)
         truth = [

@@ -100,6 +100,7 @@ class ImageMeasurements:
     regions: np.ndarray  # (n_boxes, len(REGION_FEATURES)) float32
     image: np.ndarray  # (len(IMAGE_FEATURES),) float32
     product_box: tuple[int, int, int, int] | None  # x, y, w, h in input px, None if no backdrop
+    scale: float = 1.0  # measured px per decoded px (image_audit.psoriasis works on a bounded copy)
 
 
 def measure(rgb: np.ndarray, detection: TextDetection, faint_boxes: Sequence[Quad] = ()) -> ImageMeasurements:
@@ -365,10 +366,11 @@ def _high_pass(gray: np.ndarray) -> np.ndarray:
 
 
 def _periodicity(plane: np.ndarray) -> float:
-    """Strongest repeat of a pattern: the highest autocorrelation peak away from zero shift.
+    """Strongest repeat of a pattern: how far the highest autocorrelation peak away from zero
+    shift stands above the lowest correlation on the straight way to it.
 
-    A tiled watermark correlates with itself shifted by one tile; a single block of text, a
-    product or a scene falls off quickly. The zero-shift neighbourhood (radius 10 % of the short
+    A tiled watermark correlates with itself shifted by one tile, and less in between; a single
+    line of text, a product or a scene has no such dip. The zero-shift neighbourhood (radius 10 % of the short
     side) and shifts that keep less than half the image overlapping are ignored.
     """
     import cv2
@@ -398,7 +400,17 @@ def _periodicity(plane: np.ndarray) -> float:
     if not valid.any():
         return 0.0
     # Normalise by the overlap so that a lattice far out is not penalised for its smaller overlap.
-    return float(np.clip((corr[valid] / overlap[valid]).max(), 0.0, 1.0))
+    normalised = np.where(valid, corr / np.maximum(overlap, 1e-6), -np.inf)
+    peak = np.unravel_index(int(np.argmax(normalised)), normalised.shape)
+    peak_value = float(normalised[peak])
+    # A repeat is a peak that stands above a dip on the way to it: one long line or edge
+    # correlates with itself all along its direction and has no dip.
+    steps = np.linspace(0.0, 1.0, 24)[1:-1]
+    ray_y = np.round(sh // 2 + steps * (peak[0] - sh // 2)).astype(int)
+    ray_x = np.round(sw // 2 + steps * (peak[1] - sw // 2)).astype(int)
+    ray = corr[ray_y, ray_x] / np.maximum(overlap[ray_y, ray_x], 1e-6)
+    dip = float(ray.min()) if ray.size else peak_value
+    return float(np.clip(peak_value - max(dip, 0.0), 0.0, 1.0))
 
 
 def _weak_text_mass(prob_map: np.ndarray) -> float:

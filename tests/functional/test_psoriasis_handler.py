@@ -33,21 +33,12 @@ LABEL_VISIBLE = ["pso_banner.jpg", "pso_corner_promo.jpg", "pso_price_badge.jpg"
 # docstring). Keyed by test and case.
 MISJUDGED_PROB: dict[str, str] = {
     "pso_watermark_centre.jpg": (
-        "centred 30 %-opaque watermark across the product scores prob 0.498 (< 0.5, model "
-        "gbdt+lr-1e9d9d934b): its two detected pieces 优品 / 馆 are excused as product text "
-        "(region scores 0.16 and 0.08)"
+        "centred 30 %-opaque watermark across the product scores prob 0.45 (< 0.5, model "
+        "sha256:296ca1367ffe): its detected pieces are excused as product text (best region "
+        "score 0.47)"
     ),
 }
 MISJUDGED_KIND: dict[str, str] = {
-    "pso_corner_promo.jpg": (
-        "the corner slogans 限时特惠 / 全场包邮 are labelled logo_badge, not overlay_text: "
-        "_region_kind compares aspect (log1p(w/h) = 1.58) with 1.6 and counts the white backdrop "
-        "as the badge's flat fill"
-    ),
-    "pso_watermark_tiled.jpg": (
-        "the 25 %-opaque tiled stamps are labelled overlay_text: their ink_contrast is 0.20-0.23 "
-        "(watermark rule: < 0.18) and similar_boxes log1p(1) = 0.69 (rule: > 0.7)"
-    ),
     "pso_watermark_centre.jpg": "the centred watermark is not reported at all (see its prob)",
 }
 
