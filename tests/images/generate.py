@@ -1,7 +1,10 @@
 """Golden images for the decode gate, the white-background rules and the keyword and psoriasis APIs,
 made by code, never by hand.
 
-    python tests/images/generate.py          # rewrites the small committed files in this folder
+    PYTHONPATH=shared:infra/datasets python tests/images/generate.py   # rewrites the committed files
+
+(``infra/datasets`` holds the product and overlay renderers the psoriasis cases reuse; pytest has
+it on its ``pythonpath`` already.)
 
 Large inputs (pixel bombs) are not committed: tests call ``pixel_bomb_png`` and friends at run time.
 Every image is deterministic (fixed seeds, no timestamps in PNG/JPEG metadata). The keyword cards
@@ -550,5 +553,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE.parents[1] / "infra" / "datasets"))  # the dataset generators (synth*)
     sys.exit(main())
