@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(spec, separators=(",", ":")) + "\n", encoding="utf-8")
         print(
-            f"wrote {args.out.relative_to(ROOT)} "
+            f"wrote {args.out} "
             f"({args.out.stat().st_size / 1024:.0f} KB, version {spec['version']})"
         )
     return 0
