@@ -39,7 +39,7 @@ from bench_ocr import (
     percentile,
     run_child,
     small_test_image,
-    timed,
+    timed_pair,
 )
 from image_audit.local import LocalContext, load_handler
 from PIL import Image
@@ -127,12 +127,7 @@ def run_set(
         if warm_up and index == 0:  # one call each first: first-call costs belong to the cold start
             run_handler()
             run_default()
-        if index % 2 == 0:
-            handler_s, response = timed(run_handler, repeat, gap)
-            default_s, _ = timed(run_default, repeat, gap)
-        else:
-            default_s, _ = timed(run_default, repeat, gap)
-            handler_s, response = timed(run_handler, repeat, gap)
+        (handler_s, response), (default_s, _) = timed_pair(run_handler, run_default, index, repeat, gap)
         why = refusal(response)  # type: ignore[arg-type]
         if why is not None:  # a refusal is quick and says nothing about analysis time
             print(f"  left out {path.name}: the handler refused it ({why})", file=sys.stderr)
