@@ -107,7 +107,7 @@ def measured_rows(
         if row["label"] not in ("0", "1"):
             continue
         data = (folder / row["file"]).read_bytes()
-        key = hashlib.sha256(data + _feature_signature()).hexdigest()[:24]
+        key = hashlib.sha256(data + FEATURE_SIGNATURE).hexdigest()[:24]
         cached = FEATURE_CACHE / f"{key}.npz"
         if cached.is_file():
             stored = np.load(cached)
@@ -168,6 +168,11 @@ def _feature_signature() -> bytes:
     for name in ("psoriasis_features.py", "psoriasis.py", "ocr.py"):
         digest.update((ROOT / "shared" / "image_audit" / name).read_bytes())
     return digest.digest()
+
+
+# Read once, when the code it names is imported: a run that outlives an edit of those files must
+# not file what its old code measured under the new code's key.
+FEATURE_SIGNATURE = _feature_signature()
 
 
 def _region_labels(boxes: np.ndarray, truth: list[tuple[float, ...]], image_label: int) -> np.ndarray:
@@ -353,10 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.check_only:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(spec, separators=(",", ":")) + "\n", encoding="utf-8")
-        print(
-            f"wrote {args.out} "
-            f"({args.out.stat().st_size / 1024:.0f} KB, version {spec['version']})"
-        )
+        print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KB, version {spec['version']})")
     return 0
 
 
