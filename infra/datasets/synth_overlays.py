@@ -587,7 +587,9 @@ def add_watermark_centre(rng: Rng, fonts: FontLibrary, image: Image.Image) -> li
     size = fit_text_size(face, text, cw * rng.uniform(0.4, 0.8), int(ch * 0.18), 16)
     colour = _watermark_colour(rng, image)
     layer = render_text(text, TextStyle(face, size, fill=colour))
-    if rng.chance(0.35):
+    text_w, text_h = layer.size
+    ringed = rng.chance(0.35)
+    if ringed:
         # A ring emblem around the text, as stock-photo sites do.
         ring_d = int(max(layer.width, layer.height) * 1.25)
         ring = Image.new("RGBA", (ring_d, ring_d), (0, 0, 0, 0))
@@ -596,13 +598,24 @@ def add_watermark_centre(rng: Rng, fonts: FontLibrary, image: Image.Image) -> li
         )
         ring.alpha_composite(layer, ((ring_d - layer.width) // 2, (ring_d - layer.height) // 2))
         layer = ring
-    if rng.chance(0.5):
-        layer = rotate_layer(layer, rng.uniform(-35, 35))
+    angle = rng.uniform(-35, 35) if rng.chance(0.5) else 0.0
+    if angle:
+        layer = rotate_layer(layer, angle)
     opacity = rng.uniform(0.15, 0.5)
     x = (cw - layer.width) // 2 + rng.integer(-cw // 20, cw // 20)
     y = (ch - layer.height) // 2 + rng.integer(-ch // 20, ch // 20)
     box = paste_layer(image, layer, x, y, opacity)
-    return [box] if box else []
+    if not box or not ringed:
+        return [box] if box else []
+    # The overlay is the writing, not the ring: the detector boxes text, and a region labelled
+    # against the whole emblem would be too small a share of it to count (train_psoriasis's
+    # REGION_MIN_SHARE). The text sits at the ring's centre, which rotation keeps.
+    cos, sin = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
+    span_w, span_h = text_w * cos + text_h * sin, text_w * sin + text_h * cos
+    centre_x, centre_y = x + layer.width / 2, y + layer.height / 2
+    x0, y0 = max(0, round(centre_x - span_w / 2)), max(0, round(centre_y - span_h / 2))
+    x1, y1 = min(cw, round(centre_x + span_w / 2)), min(ch, round(centre_y + span_h / 2))
+    return [(x0, y0, x1 - x0, y1 - y0)] if x1 > x0 and y1 > y0 else [box]
 
 
 def add_watermark_corner(rng: Rng, fonts: FontLibrary, image: Image.Image) -> list[Box]:

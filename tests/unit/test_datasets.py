@@ -19,6 +19,7 @@ import gen_white_background_set
 import numpy as np
 import pytest
 import synth_apparel
+import synth_overlays
 import synth_signs
 from PIL import Image
 from synth import Job, Rng, balanced_kind, discover_fonts
@@ -186,6 +187,25 @@ def test_garment_print_stays_on_the_silhouette() -> None:
         changed = np.abs(product.albedo - before).max(axis=2) > 1.0
         assert changed.any()
         assert not (changed & (product.alpha <= 0.6)).any()
+
+
+def test_a_centred_watermarks_box_is_its_writing_not_its_ring() -> None:
+    """Ring emblems: the detector boxes the writing, so the label box must be the writing's (at
+    the ring's centre), not the ring's, or the writing is too small a share of it to count."""
+    fonts = discover_fonts()
+    ring_sized = 0
+    for seed in range(20):
+        image = Image.new("RGB", (600, 600), (128, 128, 128))
+        (box,) = synth_overlays.add_watermark_centre(Rng(seed, "centre"), fonts, image)
+        changed = np.abs(np.asarray(image, np.int16) - 128).max(axis=2) > 2
+        ys, xs = np.nonzero(changed)
+        ink = (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1)
+        x, y, w, h = box
+        assert ink[0] - 3 <= x and ink[1] - 3 <= y and x + w <= ink[2] + 3 and y + h <= ink[3] + 3
+        assert abs((x + w / 2) - (ink[0] + ink[2]) / 2) < 6
+        assert abs((y + h / 2) - (ink[1] + ink[3]) / 2) < 6
+        ring_sized += w * h < 0.5 * (ink[2] - ink[0]) * (ink[3] - ink[1])
+    assert 0 < ring_sized < 20
 
 
 def test_keyword_labels_are_consistent(keyword_set: Path) -> None:
