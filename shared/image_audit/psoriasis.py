@@ -96,7 +96,7 @@ def measure_image(image: DecodedImage) -> ImageMeasurements:
     extra = [
         quad
         for quad in (_scale_quad(q, factor) for q in faint.boxes)
-        if not any(_overlaps(quad, seen) for seen in detection.boxes)
+        if not any(_repeats(quad, seen) for seen in detection.boxes)
     ]
     return dataclasses.replace(measure(rgb, detection, faint_boxes=extra), scale=work_scale)
 
@@ -133,16 +133,20 @@ def _quad_key(quad: Quad) -> tuple[float, ...]:
     return tuple(round(float(v), 1) for point in quad for v in point)
 
 
-def _overlaps(a: Quad, b: Quad) -> bool:
-    """Whether a's box overlaps b's by more than a third of the smaller one."""
-    ax0, ay0 = min(p[0] for p in a), min(p[1] for p in a)
-    ax1, ay1 = max(p[0] for p in a), max(p[1] for p in a)
-    bx0, by0 = min(p[0] for p in b), min(p[1] for p in b)
-    bx1, by1 = max(p[0] for p in b), max(p[1] for p in b)
-    ix = max(0.0, min(ax1, bx1) - max(ax0, bx0))
-    iy = max(0.0, min(ay1, by1) - max(ay0, by0))
-    smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
-    return smaller > 0 and ix * iy > smaller / 3
+def _repeats(candidate: Quad, seen: Quad) -> bool:
+    """Whether more than a third of candidate's box lies in seen's: the same text found twice.
+
+    Measured against the candidate, not the smaller box: a big faint mark whose box also covers
+    a small word of print (a logo on the T-shirt under a centred stamp) is still new.
+    """
+    cx0, cy0 = min(p[0] for p in candidate), min(p[1] for p in candidate)
+    cx1, cy1 = max(p[0] for p in candidate), max(p[1] for p in candidate)
+    sx0, sy0 = min(p[0] for p in seen), min(p[1] for p in seen)
+    sx1, sy1 = max(p[0] for p in seen), max(p[1] for p in seen)
+    ix = max(0.0, min(cx1, sx1) - max(cx0, sx0))
+    iy = max(0.0, min(cy1, sy1) - max(cy0, sy0))
+    area = (cx1 - cx0) * (cy1 - cy0)
+    return area > 0 and ix * iy > area / 3
 
 
 def score_measurements(model: PsoriasisModel, measured: ImageMeasurements) -> tuple[float, np.ndarray]:

@@ -15,6 +15,7 @@ What separates the two kinds of text, and the feature that measures it:
 - how it was made: overlay ink is one flat, often saturated colour rendered crisply, on a flat
   fill (banner, badge) or on the photo; print on a bottle follows the surface's shading and the
   camera's blur (``ink_std``, ``ink_sat``, ``fill_std``, ``fill_slope``, ``edge_crisp``);
+  a semi-transparent mark lets the picture show through its ink (``see_through``);
 - how faint and how repeated it is: watermarks are low-contrast, often tilted, and tiled ones
   repeat on a lattice (``ink_contrast``, ``tilt``, ``similar_boxes``, ``periodicity_text``,
   ``periodicity_image``, ``weak_text_mass``).
@@ -42,6 +43,7 @@ BACKGROUND_TOLERANCE = 24  # any-channel difference from the border colour that 
 # removes writing on the backdrop but keeps product bodies (and solid banners or badges).
 STROKE_OPENING = 0.035
 RING_PAD = 0.6  # ring around a box, in box heights, that tells what the box sits on
+UNDER_MIN_STD = 3.0  # grey levels the picture under the ink must vary by to say it shows through
 WEAK_TEXT = (0.1, 0.3)  # detector probabilities too faint for a box, typical of watermarks
 
 IMAGE_FEATURES = (
@@ -71,6 +73,9 @@ BOX_FEATURES = (
     "ink_std",
     "fill_std",
     "fill_slope",
+    "see_through",
+    "see_through_slope",
+    "under_std",
     "edge_crisp",
     "crisp_ratio",
     "ring_std",
@@ -232,7 +237,7 @@ def _box_features(
         "tilt": tilt / 45.0,
     }
     row.update(_placement(layout, (x0, y0, x1, y1), text_h, (width, height)))
-    row.update(_ink(rgb[y0:y1, x0:x1], gray[y0:y1, x0:x1]))
+    row.update(_ink(rgb[y0:y1, x0:x1], gray[y0:y1, x0:x1], text_h))
     row.update(_surroundings(gray, (x0, y0, x1, y1), text_h, row["edge_crisp"]))
     return row
 
@@ -289,14 +294,27 @@ def _placement(
     return {"in_product": in_product, "ring_background": ring_background * layout.flat_share}
 
 
-def _ink(rgb: np.ndarray, gray: np.ndarray) -> dict[str, float]:
-    """Ink against fill inside one box: contrast, colour, flatness, shading and edge sharpness."""
+INK_FEATURES = (
+    "ink_contrast",
+    "ink_lum",
+    "ink_sat",
+    "ink_std",
+    "fill_std",
+    "fill_slope",
+    "see_through",
+    "see_through_slope",
+    "under_std",
+    "edge_crisp",
+)
+
+
+def _ink(rgb: np.ndarray, gray: np.ndarray, text_h: float) -> dict[str, float]:
+    """Ink against fill inside one box: contrast, colour, flatness, shading, see-through and
+    edge sharpness."""
     import cv2
 
     if gray.size < 16 or min(gray.shape) < 3:
-        return dict.fromkeys(
-            ("ink_contrast", "ink_lum", "ink_sat", "ink_std", "fill_std", "fill_slope", "edge_crisp"), 0.0
-        )
+        return dict.fromkeys(INK_FEATURES, 0.0)
     _, split = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = split > 0
     # Strokes cover less of a text box than the fill behind them.
@@ -322,6 +340,7 @@ def _ink(rgb: np.ndarray, gray: np.ndarray) -> dict[str, float]:
     gradient = np.sqrt(gx * gx + gy * gy) / 4.0  # Sobel 3x3 gain; now levels per pixel
     crisp = float(np.percentile(gradient, 95)) / max(8.0, contrast * 255.0)
     return {
+        **_see_through(lum, text_h),
         "ink_contrast": contrast,
         "ink_lum": float(ink_lum.mean()) / 255.0,
         "ink_sat": float(saturation[ink].mean()) / 255.0,
@@ -329,6 +348,56 @@ def _ink(rgb: np.ndarray, gray: np.ndarray) -> dict[str, float]:
         "fill_std": float(fill_lum.std()) / 255.0,
         "fill_slope": min(slope, 2.0),
         "edge_crisp": min(crisp, 2.0),
+    }
+
+
+def _see_through(lum: np.ndarray, text_h: float) -> dict[str, float]:
+    """How much the ink's brightness follows the picture under it.
+
+    A semi-transparent mark is a blend, alpha * colour + (1 - alpha) * picture: where the
+    picture under it brightens or darkens, so does the ink, by (1 - alpha) (``see_through_slope``
+    0.4-0.9, ``see_through`` the correlation). Opaque ink keeps its colour (correlation near 0);
+    print on a shaded surface follows the shading too, but scaled by the ink's darkness (a small
+    slope for dark ink).
+
+    The box's own Otsu split does not serve here: across a lit wall or a sky it separates the
+    bright side from the dark one. Strokes are found against the local picture instead (a median
+    about a text height wide, which thin strokes do not move), and the picture under a stroke is
+    the mean of the non-stroke pixels around it. ``under_std`` says how much that picture
+    varied; below UNDER_MIN_STD levels there is nothing to follow and both measures are 0.
+    """
+    import cv2
+
+    if min(lum.shape) < 3:
+        return {"see_through": 0.0, "see_through_slope": 0.0, "under_std": 0.0}
+    k = max(3, round(text_h) | 1)
+    local = cv2.medianBlur(lum.astype(np.uint8), min(k, 255))
+    detail = lum - local.astype(np.float32)
+    # Strokes stand out on one side of the picture: the side with the larger deviations.
+    sign = 1.0 if np.percentile(detail, 95) >= -np.percentile(detail, 5) else -1.0
+    signed = sign * detail
+    _, split = cv2.threshold(
+        np.clip(signed, 0, 255).astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU
+    )
+    ink = (split > 0) & (signed > UNDER_MIN_STD)
+    fill = (~ink).astype(np.float32)
+    window = max(3, round(0.5 * text_h) | 1)
+    fill_sum = cv2.boxFilter(lum * fill, -1, (window, window), normalize=False, borderType=cv2.BORDER_REFLECT)
+    fill_count = cv2.boxFilter(fill, -1, (window, window), normalize=False, borderType=cv2.BORDER_REFLECT)
+    seen = ink & (fill_count > 0.5)
+    if int(seen.sum()) < 12:
+        return {"see_through": 0.0, "see_through_slope": 0.0, "under_std": 0.0}
+    under = fill_sum[seen] / fill_count[seen]
+    over = lum[seen]
+    under_std = float(under.std())
+    if under_std < UNDER_MIN_STD:
+        return {"see_through": 0.0, "see_through_slope": 0.0, "under_std": under_std / 255.0}
+    covariance = float(((under - under.mean()) * (over - over.mean())).mean())
+    correlation = covariance / max(1e-6, under_std * float(over.std()))
+    return {
+        "see_through": correlation,
+        "see_through_slope": float(np.clip(covariance / (under_std * under_std), -1.0, 2.0)),
+        "under_std": under_std / 255.0,
     }
 
 

@@ -248,6 +248,51 @@ def test_faint_ink_has_lower_contrast_than_solid_ink() -> None:
     assert solid_row["ink_lum"] < 0.2
 
 
+def shaded_wall() -> np.ndarray:
+    """A picture whose brightness climbs from left to right, like a lit wall or a sky."""
+    rgb = np.empty((SIDE, SIDE, 3), np.uint8)
+    rgb[:] = np.linspace(90, 230, SIDE).astype(np.uint8)[None, :, None]
+    return rgb
+
+
+def ink_where_written(box: tuple[int, int, int, int]) -> np.ndarray:
+    marker = np.zeros((SIDE, SIDE, 3), np.uint8)
+    write(marker, box, ink=(255, 255, 255))
+    return marker[..., 0] > 0
+
+
+def test_a_semi_transparent_mark_lets_the_picture_show_through_and_solid_ink_does_not() -> None:
+    box = (40, 180, 360, 220)
+    strokes = ink_where_written(box)
+    solid, blended, printed = shaded_wall(), shaded_wall(), shaded_wall()
+    solid[strokes] = 25
+    # A 40 % white mark: 0.4 * 255 + 0.6 * picture.
+    blended[strokes] = (0.4 * 255 + 0.6 * blended[strokes].astype(np.float32)).astype(np.uint8)
+    # Dark print on the lit wall: its reflectance times the same light.
+    printed[strokes] = (0.25 * printed[strokes].astype(np.float32)).astype(np.uint8)
+    solid_row, blended_row, printed_row = (
+        rows(measure(rgb, detection(rgb, [rect_quad(*box)])))[0] for rgb in (solid, blended, printed)
+    )
+    assert blended_row["see_through"] > 0.8
+    assert 0.4 < blended_row["see_through_slope"] < 0.8
+    assert abs(solid_row["see_through"]) < 0.3
+    assert abs(solid_row["see_through_slope"]) < 0.1
+    # Print follows the light too, but scaled down by its darkness.
+    assert printed_row["see_through"] > 0.8
+    assert printed_row["see_through_slope"] < 0.4
+    assert min(row["under_std"] for row in (solid_row, blended_row, printed_row)) > 0.05
+
+
+def test_on_a_flat_fill_nothing_can_show_through() -> None:
+    rgb = canvas()
+    box = (40, 355, 200, 380)
+    write(rgb, box, ink=(200, 200, 200))
+    row = rows(measure(rgb, detection(rgb, [rect_quad(*box)])))[0]
+    assert row["see_through"] == 0.0
+    assert row["see_through_slope"] == 0.0
+    assert row["under_std"] < 0.02
+
+
 @pytest.mark.parametrize(
     "quads",
     [
