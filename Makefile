@@ -46,13 +46,17 @@ bench-keyword: setup
 	$(PY) infra/bench_keyword.py
 
 # Psoriasis: ROC-AUC, accuracy, calibration (+ reliability chart) through the handler on the held-out
-# generated set and the kit (~3 min); train-psoriasis reproduces the committed weights (~15 min).
-.PHONY: eval-psoriasis train-psoriasis
+# generated set and the kit (~3 min); train-psoriasis reproduces the committed weights (~15 min);
+# compare-psoriasis trains variants of the recipe on the same measurements (~2 min after training).
+.PHONY: eval-psoriasis train-psoriasis compare-psoriasis
 eval-psoriasis: setup
 	$(PY) infra/eval_psoriasis.py
 
 train-psoriasis: setup
 	$(PY) infra/train_psoriasis.py
+
+compare-psoriasis: setup
+	$(PY) infra/compare_psoriasis_training.py
 
 openapi: setup
 	$(PY) infra/gen_openapi.py
