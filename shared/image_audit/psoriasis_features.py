@@ -55,6 +55,19 @@ IMAGE_FEATURES = (
     "periodicity_image",
     "weak_text_mass",
 )
+# What _ink measures inside a box (one block of BOX_FEATURES).
+INK_FEATURES = (
+    "ink_contrast",
+    "ink_lum",
+    "ink_sat",
+    "ink_std",
+    "fill_std",
+    "fill_slope",
+    "see_through",
+    "see_through_slope",
+    "under_std",
+    "edge_crisp",
+)
 BOX_FEATURES = (
     "det_score",
     "height_rel",
@@ -67,16 +80,7 @@ BOX_FEATURES = (
     "tilt",
     "in_product",
     "ring_background",
-    "ink_contrast",
-    "ink_lum",
-    "ink_sat",
-    "ink_std",
-    "fill_std",
-    "fill_slope",
-    "see_through",
-    "see_through_slope",
-    "under_std",
-    "edge_crisp",
+    *INK_FEATURES,
     "crisp_ratio",
     "ring_std",
     "similar_boxes",
@@ -292,20 +296,6 @@ def _placement(
     ring_mask[by0 - ry0 : by1 - ry0, bx0 - rx0 : bx1 - rx0] = False
     ring_background = float(ring[ring_mask].mean()) if ring_mask.any() else 0.0
     return {"in_product": in_product, "ring_background": ring_background * layout.flat_share}
-
-
-INK_FEATURES = (
-    "ink_contrast",
-    "ink_lum",
-    "ink_sat",
-    "ink_std",
-    "fill_std",
-    "fill_slope",
-    "see_through",
-    "see_through_slope",
-    "under_std",
-    "edge_crisp",
-)
 
 
 def _ink(rgb: np.ndarray, gray: np.ndarray, text_h: float) -> dict[str, float]:
