@@ -15,7 +15,8 @@ Printed per set: ROC-AUC of prob; accuracy at 0.5; the share of images with only
 print scored clean (generated kinds clean_product_with_print and clean_garment_print; for the kit,
 clean product shots);
 the share of semi-transparent watermarks caught (generated watermark_* kinds; kit kinds naming a
-watermark); expected calibration error over 10 score buckets; per-kind accuracy; every miss.
+watermark); expected calibration error over 10 score buckets; per-kind accuracy; every miss;
+on the generated set, how often a caught overlay's best region has the kind that was drawn.
 Each figure comes with its 95 % bootstrap interval (1000 resamples of the set's images, seed 0):
 on the kit's 66-image odd half, one image is 1.5 points of accuracy.
 The reliability chart (score bucket vs observed rate of psoriasis, as the original product's
@@ -43,6 +44,17 @@ from train_psoriasis import HELDOUT_SET, KIT_REAL, ensure_dataset, kit_half
 
 GOALS = {"roc_auc": 0.97, "accuracy": 0.92, "print_clean": 0.90, "watermark_caught": 0.90, "ece": 0.05}
 PRINT_KINDS = ("clean_product_with_print", "clean_garment_print")
+# The region kind the native answer should give the best region of each generated overlay.
+EXPECTED_REGION_KIND = {
+    "overlay_text": "overlay_text",
+    "banner": "overlay_text",
+    "slogan_on_product": "overlay_text",
+    "badge": "logo_badge",
+    "logo": "logo_badge",
+    "watermark_tiled": "watermark",
+    "watermark_centre": "watermark",
+    "watermark_corner": "watermark",
+}
 KIT_PRINT_KINDS = (
     "product_on_white",
     "product_on_near_white",
@@ -59,6 +71,7 @@ class Scored:
     probs: list[float] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    top_region_kinds: list[str] = field(default_factory=list)  # "" when no region is reported
     milliseconds: list[float] = field(default_factory=list)
 
     def subset(self, name: str, keep: list[bool]) -> Scored:
@@ -69,6 +82,7 @@ class Scored:
                 out.probs.append(self.probs[i])
                 out.kinds.append(self.kinds[i])
                 out.files.append(self.files[i])
+                out.top_region_kinds.append(self.top_region_kinds[i])
         return out
 
 
@@ -90,7 +104,27 @@ def score_folder(folder: Path, name: str) -> Scored:
         scored.probs.append(float(answer["result"]["prob"]))
         scored.kinds.append(row.get("kind", ""))
         scored.files.append(row["file"])
+        regions = answer["result"]["regions"]  # sorted by score, best first
+        scored.top_region_kinds.append(regions[0]["kind"] if regions else "")
     return scored
+
+
+def evidence_kinds(scored: Scored) -> None:
+    """How often a caught overlay's best region carries the right kind (generated sets only:
+    their kinds say what was drawn). The kind is a readable label, not a trained output."""
+    caught: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for kind, prob, region_kind in zip(scored.kinds, scored.probs, scored.top_region_kinds, strict=True):
+        expected = EXPECTED_REGION_KIND.get(kind)
+        if expected is None or prob < 0.5 or not region_kind:
+            continue
+        caught[kind][0] += int(region_kind == expected)
+        caught[kind][1] += 1
+    if caught:
+        right, total = sum(ok for ok, _ in caught.values()), sum(n for _, n in caught.values())
+        per_kind = ", ".join(f"{kind} {ok}/{n}" for kind, (ok, n) in sorted(caught.items()))
+        print(
+            f"  evidence kind     {right / total:.3f}  of {total} caught overlays' best regions ({per_kind})"
+        )
 
 
 def is_watermark_kind(kind: str) -> bool:
@@ -219,12 +253,14 @@ def main(argv: list[str] | None = None) -> int:
         for folder in args.data:
             scored = score_folder(folder, folder.name)
             figures = report(scored, PRINT_KINDS + KIT_PRINT_KINDS)
+            evidence_kinds(scored)
             sets.append(scored)
             failed |= not goals_met(figures)
     else:
         ensure_dataset(HELDOUT_SET)
         heldout = score_folder(HELDOUT_SET, "held-out generated")
         failed |= not goals_met(report(heldout, PRINT_KINDS))
+        evidence_kinds(heldout)
         sets.append(heldout)
         if (KIT_REAL / "labels_psoriasis.csv").is_file():
             real = score_folder(KIT_REAL, "kit real")
