@@ -163,7 +163,6 @@ def report(scored: Scored, print_kinds: tuple[str, ...], threshold: float = 0.5)
         lambda rows: figures_of(labels[rows], probs[rows], is_print[rows], is_watermark[rows], threshold),
         len(labels),
     )
-    print_rows, watermark_rows = np.flatnonzero(is_print), np.flatnonzero(is_watermark)
 
     print(f"\n== {scored.name}: {len(labels)} images ({int(labels.sum())} psoriasis)")
     for key, value in figures.items():
@@ -171,9 +170,9 @@ def report(scored: Scored, print_kinds: tuple[str, ...], threshold: float = 0.5)
         met = value <= goal if key == "ece" else value >= goal
         extra = ""
         if key == "print_clean":
-            extra = f" ({len(print_rows)} images)"
+            extra = f" ({int(is_print.sum())} images)"
         elif key == "watermark_caught":
-            extra = f" ({len(watermark_rows)} images)"
+            extra = f" ({int(is_watermark.sum())} images)"
         low, high = intervals.get(key, (float("nan"), float("nan")))
         relation = "<=" if key == "ece" else ">="
         print(
