@@ -37,10 +37,16 @@ class Variant:
     real_weight: float = recipe.REAL_WEIGHT
     kind_weights: dict[str, float] = field(default_factory=dict)
     settings: dict[str, float] = field(default_factory=dict)  # train_psoriasis module constants
+    tree_params: dict[str, float] = field(default_factory=dict)  # over train_psoriasis.TREE_PARAMS
 
 
 VARIANTS = {
     "recipe": Variant("the committed recipe"),
+    "trees_250": Variant("250 boosting iterations (the recipe before 500)", tree_params={"max_iter": 250}),
+    "trees_750": Variant("750 boosting iterations", tree_params={"max_iter": 750}),
+    "deeper_trees": Variant(
+        "trees up to 8 deep with 64 leaves", tree_params={"max_depth": 8, "max_leaf_nodes": 64}
+    ),
     "real_weight_0": Variant("no kit images in training", real_weight=0.0),
     "real_weight_10": Variant("kit images weighted 10", real_weight=10.0),
     "region_covered_0.3": Variant(
@@ -48,6 +54,9 @@ VARIANTS = {
     ),
     "region_covered_0.55": Variant(
         "a region is an overlay from 55 % covered", settings={"REGION_COVERED": 0.55}
+    ),
+    "centre_watermarks_x2": Variant(
+        "centred watermark images weighted 2", kind_weights={"watermark_centre": 2.0}
     ),
     "centre_watermarks_x3": Variant(
         "centred watermark images weighted 3", kind_weights={"watermark_centre": 3.0}
@@ -59,21 +68,29 @@ VARIANTS = {
 }
 
 
-def score(model: PsoriasisModel, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class Trained:
+    model: PsoriasisModel
+    generated: Rows  # the generated training images
+    generated_oof: np.ndarray  # their out-of-fold probabilities (train_psoriasis.photo_groups folds)
+    kit_even: Rows  # the kit's even half, as trained on
+    kit_even_oof: np.ndarray  # their out-of-fold probabilities
+
+
+def score(model: PsoriasisModel, rows: Rows) -> np.ndarray:
     area = REGION_FEATURES.index("area_rel")
-    probs, labels = [], []
+    probs = []
     for row in rows:
         regions = np.asarray(row["regions"])
         scores = model.region_scores(regions)
         image_row = dict(zip(IMAGE_FEATURES, np.asarray(row["image"]).tolist(), strict=True))
         areas = regions[:, area] if len(regions) else np.zeros(0)
         probs.append(model.image_prob(image_model_inputs(scores, areas, image_row)))
-        labels.append(int(str(row["label"])))
-    return np.array(labels), np.array(probs)
+    return np.array(probs)
 
 
-def figures(model: PsoriasisModel, rows: Rows) -> str:
-    labels, probs = score(model, rows)
+def figures(rows: Rows, probs: np.ndarray) -> str:
+    labels = np.array([int(str(row["label"])) for row in rows])
     watermarks = np.array(["watermark" in str(row["kind"]) for row in rows]) & (labels == 1)
     caught = float((probs[watermarks] >= 0.5).mean()) if watermarks.any() else float("nan")
     return (
@@ -82,17 +99,25 @@ def figures(model: PsoriasisModel, rows: Rows) -> str:
     )
 
 
-def train_variant(variant: Variant, load: Callable[[], tuple[Rows, Rows]]) -> PsoriasisModel:
-    saved = {name: getattr(recipe, name) for name in variant.settings}
+def train_variant(variant: Variant, load: Callable[[], tuple[Rows, Rows]]) -> Trained:
+    settings: dict[str, object] = {**variant.settings}
+    if variant.tree_params:
+        settings["TREE_PARAMS"] = {**recipe.TREE_PARAMS, **variant.tree_params}
+    saved = {name: getattr(recipe, name) for name in settings}
     try:
-        for name, value in variant.settings.items():
+        for name, value in settings.items():
             setattr(recipe, name, value)
         generated, kit_even = load()  # region labels depend on the settings
-        images = [{**row, "weight": variant.kind_weights.get(str(row["kind"]), 1.0)} for row in generated] + (
-            [{**row, "weight": variant.real_weight} for row in kit_even] if variant.real_weight else []
+        images = [{**row, "weight": variant.kind_weights.get(str(row["kind"]), 1.0)} for row in generated] + [
+            # Weight 0 keeps the kit's rows in the folds (for their out-of-fold figures) but
+            # out of every fit.
+            {**row, "weight": variant.real_weight}
+            for row in kit_even
+        ]
+        spec, image_oof = recipe.train(images)
+        return Trained(
+            parse_model(spec), generated, image_oof[: len(generated)], kit_even, image_oof[len(generated) :]
         )
-        spec, _ = recipe.train(images)
-        return parse_model(spec)
     finally:
         for name, value in saved.items():
             setattr(recipe, name, value)
@@ -124,12 +149,16 @@ def main(argv: list[str] | None = None) -> int:
         ]
 
     print(
-        f"{'variant':22s} {'held-out: AUC acc ECE wm':28s} {'kit odd half: AUC acc ECE wm':30s} what changed"
+        f"{'variant':22s} {'generated, out-of-fold':24s} {'kit even, out-of-fold':24s} "
+        f"{'held-out: AUC acc ECE wm':26s} {'kit odd half':24s} what changed"
     )
     for name in names:
-        model = train_variant(VARIANTS[name], load)
+        trained = train_variant(VARIANTS[name], load)
         print(
-            f"{name:22s} {figures(model, heldout):28s} {figures(model, kit_odd):30s} {VARIANTS[name].summary}"
+            f"{name:22s} {figures(trained.generated, trained.generated_oof):24s} "
+            f"{figures(trained.kit_even, trained.kit_even_oof):24s} "
+            f"{figures(heldout, score(trained.model, heldout)):26s} "
+            f"{figures(kit_odd, score(trained.model, kit_odd)):24s} {VARIANTS[name].summary}"
         )
     return 0
 

@@ -64,7 +64,7 @@ REAL_WEIGHT = 4.0
 FOLDS = 5
 SEED = 0
 TREE_PARAMS = {
-    "max_iter": 250,
+    "max_iter": 500,
     "learning_rate": 0.06,
     "max_depth": 5,
     "max_leaf_nodes": 24,
@@ -132,7 +132,8 @@ def measured_rows(
                 "file": row["file"],
                 "label": int(row["label"]),
                 "kind": row.get("kind", ""),
-                "base": row.get("base", ""),
+                # Generated images name their base photo; a kit photo is its own.
+                "base": row.get("base") or f"real:{row['file']}",
                 "regions": regions,
                 "image": image_row,
                 "region_labels": _region_labels(boxes, truth, int(row["label"])),
@@ -267,51 +268,65 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> dict[str, 
     }
 
 
+def photo_groups(images: list[dict[str, object]]) -> np.ndarray:
+    """A fold group per image: the real photo it is, or was generated on, else the image itself."""
+    keys: dict[str, int] = {}
+    out = []
+    for i, item in enumerate(images):
+        base = str(item.get("base", ""))
+        key = base if base.startswith("real:") else f"image:{i}"
+        out.append(keys.setdefault(key, len(keys)))
+    return np.array(out)
+
+
 def train(images: list[dict[str, object]]) -> tuple[dict[str, object], np.ndarray]:
     """Fit both models; return the model spec and out-of-fold image probabilities.
 
     Images whose regions carry no labels (the kit's real positives: we know the image has an
-    overlay, not which region it is) train the image model only.
+    overlay, not which region it is) train the image model only. Folds keep together every image
+    made from one real photo (``photo_groups``), so the out-of-fold figures of a kit photo come
+    from models that saw neither it nor a generated image built on it.
     """
     from image_audit.psoriasis_model import Logistic
     from sklearn.model_selection import GroupKFold
 
     x = np.vstack([np.asarray(item["regions"]) for item in images])
     y = np.concatenate([np.asarray(item["region_labels"]) for item in images])
-    groups = np.concatenate([np.full(len(np.asarray(item["regions"])), i) for i, item in enumerate(images)])
-    known = np.concatenate(
-        [np.full(len(np.asarray(item["regions"])), bool(item["regions_known"])) for item in images]
-    )
-    weight = np.concatenate(
-        [np.full(len(np.asarray(item["regions"])), float(item["weight"])) for item in images]
-    )  # type: ignore[arg-type]
-    owner = [np.flatnonzero(groups == i) for i in range(len(images))]
     image_labels = np.array([int(str(item["label"])) for item in images])
     image_weights = np.array([float(item["weight"]) for item in images])  # type: ignore[arg-type]
+    image_groups = photo_groups(images)
+    region_image = np.repeat(np.arange(len(images)), [len(np.asarray(item["regions"])) for item in images])
+    owner = [np.flatnonzero(region_image == i) for i in range(len(images))]
+    groups, weight = image_groups[region_image], image_weights[region_image]
+    # Weight-0 images stay in the folds (they get out-of-fold scores) but out of every fit.
+    fitted = np.array([bool(item["regions_known"]) for item in images])[region_image] & (weight > 0)
+    image_fitted = image_weights > 0
 
-    # Out-of-fold region scores: each image's regions scored by trees that never saw that image.
+    # Out-of-fold region scores: each image's regions scored by trees that saw neither it nor
+    # anything made from the same real photo.
     oof = np.zeros(len(y))
     folds = GroupKFold(n_splits=FOLDS)
     for train_idx, test_idx in folds.split(x, y, groups):
-        fit_idx = train_idx[known[train_idx]]
+        fit_idx = train_idx[fitted[train_idx]]
         model = fit_trees(x[fit_idx], y[fit_idx], weight[fit_idx])
         oof[test_idx] = model.predict_proba(x[test_idx])[:, 1]
     oof_inputs = image_inputs(images, [oof[idx] for idx in owner])
 
     # Out-of-fold image probabilities, for an honest training-set report.
     image_oof = np.zeros(len(images))
-    image_folds = np.array([i % FOLDS for i in range(len(images))])
-    for k in range(FOLDS):
-        fit_on, test_on = image_folds != k, image_folds == k
+    for fit_on, test_on in folds.split(oof_inputs, image_labels, image_groups):
+        fit_on = fit_on[image_fitted[fit_on]]
         spec = fit_logistic(oof_inputs[fit_on], image_labels[fit_on], image_weights[fit_on])
         image_oof[test_on] = Logistic.from_json(spec).prob(oof_inputs[test_on])
 
-    final_trees = fit_trees(x[known], y[known], weight[known])
+    final_trees = fit_trees(x[fitted], y[fitted], weight[fitted])
     model_spec = {
         "version": "",
         "region_features": list(REGION_FEATURES),
         "region_model": export_trees(final_trees),
-        "image_model": fit_logistic(oof_inputs, image_labels, image_weights),
+        "image_model": fit_logistic(
+            oof_inputs[image_fitted], image_labels[image_fitted], image_weights[image_fitted]
+        ),
         "recipe": "infra/train_psoriasis.py",
         "trained_on": {"images": len(images), "regions": len(y), "overlay_regions": int(y.sum())},
     }

@@ -12,6 +12,21 @@ def test_every_variant_changes_settings_the_recipe_has() -> None:
     for variant in compare.VARIANTS.values():
         for name in variant.settings:
             assert isinstance(getattr(recipe, name), float)
+        assert set(variant.tree_params) <= set(recipe.TREE_PARAMS)
+
+
+def test_tree_variants_override_only_their_parameters_and_are_restored() -> None:
+    before = dict(recipe.TREE_PARAMS)
+    seen: list[dict[str, object]] = []
+
+    def load() -> tuple[compare.Rows, compare.Rows]:
+        seen.append(dict(recipe.TREE_PARAMS))
+        raise RuntimeError("no data")
+
+    with pytest.raises(RuntimeError):
+        compare.train_variant(compare.VARIANTS["trees_250"], load)
+    assert seen == [{**before, "max_iter": 250}]
+    assert before == recipe.TREE_PARAMS
 
 
 def test_settings_are_restored_even_when_training_fails() -> None:
