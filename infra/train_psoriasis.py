@@ -17,9 +17,11 @@ The recipe, end to end (deterministic: same seeds, same data, same weights):
 4. region model: scikit-learn HistGradientBoostingClassifier (shallow trees, early stopping off
    so that the tree count is fixed), exported tree by tree to JSON;
 5. image model: logistic regression on the image inputs of ``image_model_inputs``, fitted on
-   out-of-fold region scores (5 folds grouped by image), so it learns how far to trust regions
-   the trees have not seen;
-6. report: cross-validated ROC-AUC, log-loss and calibration error on the training set.
+   out-of-fold region scores, so it learns how far to trust regions the trees have not seen.
+   The 5 folds keep together every image made from one real photo (``photo_groups``);
+6. report: cross-validated ROC-AUC, accuracy and calibration error on the training set, and
+   the kit's trained-on half scored out of fold, written to docs/psoriasis_kit_out_of_fold.json
+   for infra/eval_psoriasis.py.
 
 scikit-learn is a development dependency only (requirements-dev.txt): the layer evaluates the
 exported trees with numpy (image_audit.psoriasis_model).
@@ -53,6 +55,8 @@ TRAIN_SET = ROOT / "build" / "datasets" / "psoriasis_train"
 HELDOUT_SET = ROOT / "build" / "datasets" / "psoriasis_heldout"
 KIT_REAL = ROOT.parent / "shared" / "data" / "real"
 FEATURE_CACHE = ROOT / "build" / "psoriasis_features"
+# Written with the weights: the kit's trained-on half scored out of fold (see write_kit_out_of_fold).
+KIT_OUT_OF_FOLD = ROOT / "docs" / "psoriasis_kit_out_of_fold.json"
 GENERATE = {
     TRAIN_SET: ["--n", "4800", "--seed", "11", "--real-split", "even"],
     HELDOUT_SET: ["--n", "600", "--seed", "22", "--real-split", "odd"],
@@ -352,10 +356,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check-only", action="store_true", help="fit and report, do not write the model")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument(
+        "--kit-out-of-fold",
+        type=Path,
+        default=KIT_OUT_OF_FOLD,
+        help="where the kit's even half's out-of-fold probabilities go (read by eval_psoriasis.py)",
+    )
     args = parser.parse_args(argv)
 
     labels = ensure_dataset(TRAIN_SET)
     images = measured_rows(TRAIN_SET, labels)
+    kit_first = len(images)
     if (KIT_REAL / "labels_psoriasis.csv").is_file():
         real = measured_rows(KIT_REAL)
         even = kit_half([(str(item["file"]), int(str(item["label"]))) for item in real], 0)
@@ -374,7 +385,34 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(spec, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KB, version {spec['version']})")
+        kit_probs = {
+            str(item["file"]): round(float(prob), 4)
+            for item, prob in zip(images[kit_first:], image_oof[kit_first:], strict=True)
+        }
+        write_kit_out_of_fold(args.kit_out_of_fold, str(spec["version"]), kit_probs)
+        print(f"wrote {args.kit_out_of_fold} ({len(kit_probs)} kit images scored out of fold)")
     return 0
+
+
+def write_kit_out_of_fold(path: Path, version: str, probs: dict[str, float]) -> None:
+    """The trained-on kit images' out-of-fold probabilities, named by the model they go with.
+
+    Together with the odd half (never trained on) they give a figure on every kit image from a
+    model that saw neither it nor any composite built on it (infra/eval_psoriasis.py).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"model_version": version, "folds": FOLDS, "probs": dict(sorted(probs.items()))}
+    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_kit_out_of_fold(path: Path, version: str) -> dict[str, float] | None:
+    """The probabilities written with model ``version``, or None when missing or for other weights."""
+    if not path.is_file():
+        return None
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if record.get("model_version") != version:
+        return None
+    return {str(name): float(prob) for name, prob in record["probs"].items()}
 
 
 if __name__ == "__main__":

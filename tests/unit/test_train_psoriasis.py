@@ -76,3 +76,10 @@ def test_weight_0_images_get_scores_but_do_not_change_the_fitted_trees() -> None
     spectator = oof_all[40:]
     assert spectator[1::2].mean() > spectator[0::2].mean()
 
+
+def test_kit_out_of_fold_probabilities_are_read_back_only_for_their_own_weights(tmp_path: Path) -> None:
+    path = tmp_path / "docs" / "oof.json"
+    recipe.write_kit_out_of_fold(path, "gbdt+lr-abc", {"shoe.jpg": 0.25, "bag.jpg": 0.875})
+    assert recipe.read_kit_out_of_fold(path, "gbdt+lr-abc") == {"bag.jpg": 0.875, "shoe.jpg": 0.25}
+    assert recipe.read_kit_out_of_fold(path, "gbdt+lr-other") is None
+    assert recipe.read_kit_out_of_fold(tmp_path / "missing.json", "gbdt+lr-abc") is None
