@@ -47,7 +47,7 @@ bench-keyword: setup
 
 # Psoriasis: ROC-AUC, accuracy, calibration (+ reliability chart) through the handler on the held-out
 # generated set and the kit (~3 min); train-psoriasis reproduces the committed weights (~15 min);
-# compare-psoriasis trains variants of the recipe on the same measurements (~2 min after training).
+# compare-psoriasis trains variants of the recipe on the same measurements (1-3 min a variant after training).
 .PHONY: eval-psoriasis train-psoriasis compare-psoriasis
 eval-psoriasis: setup
 	$(PY) infra/eval_psoriasis.py
