@@ -43,6 +43,7 @@ from pathlib import Path
 
 import numpy as np
 from image_audit.local import LocalContext, load_handler, repository_root
+from image_audit.psoriasis_model import load_model
 from metrics import bootstrap_intervals, expected_calibration_error, roc_auc
 from train_psoriasis import (
     HELDOUT_SET,
@@ -313,8 +314,6 @@ def kit_unseen(real: Scored) -> Scored | None:
     """Every kit image scored by a model that saw neither it nor a composite built on it: the odd
     half as the handler scores it, the trained-on even half by its training fold's models
     (written with the weights by train_psoriasis.py). None when that file is missing or stale."""
-    from image_audit.psoriasis_model import load_model
-
     out_of_fold = read_kit_out_of_fold(KIT_OUT_OF_FOLD, load_model().version)
     if out_of_fold is None:
         return None
